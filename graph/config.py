@@ -1,0 +1,74 @@
+"""Where the stores live: the SQLite file and the Neo4j connection settings.
+
+Settings come from the environment, or from a ``.env`` file in the working directory
+(environment variables win). The Neo4j password is held but never shown: `Neo4jSettings`
+prints as ``bolt://host:7687 (user neo4j)``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+__all__ = ["Neo4jSettings", "default_sqlite_path", "load_dotenv_once", "store_kind"]
+
+_dotenv_loaded = False
+
+
+def load_dotenv_once() -> None:
+    """Read ``.env`` from the working directory into the environment (never overriding it)."""
+    global _dotenv_loaded
+    if _dotenv_loaded:
+        return
+    _dotenv_loaded = True
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
+
+
+def store_kind(explicit: str | None = None) -> str:
+    """``sqlite`` (the default) or ``neo4j``: the flag, else ``PARTNET_STORE``."""
+    load_dotenv_once()
+    kind = (explicit or os.environ.get("PARTNET_STORE") or "sqlite").strip().lower()
+    if kind not in ("sqlite", "neo4j"):
+        from graph.errors import StoreError
+
+        raise StoreError(f"unknown store {kind!r}", hint="use --store sqlite or --store neo4j (or PARTNET_STORE)")
+    return kind
+
+
+def default_sqlite_path() -> Path:
+    """``PARTNET_DB`` if set, else ``partnet.db`` in the per-user data folder."""
+    load_dotenv_once()
+    env = os.environ.get("PARTNET_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(user_data_dir("partnet", appauthor=False)) / "partnet.db"
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Connection settings for a Neo4j server; the password never appears in ``repr``/``str``."""
+
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
+    password: str = field(default="", repr=False)
+    database: str | None = None
+
+    @classmethod
+    def from_env(cls) -> Neo4jSettings:
+        """Read ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (env or ``.env``)."""
+        load_dotenv_once()
+        return cls(
+            uri=os.environ.get("NEO4J_URI", cls.uri),
+            user=os.environ.get("NEO4J_USER", cls.user),
+            password=os.environ.get("NEO4J_PASSWORD", ""),
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+
+    def __str__(self) -> str:
+        db = f", database {self.database}" if self.database else ""
+        return f"{self.uri} (user {self.user}{db})"

@@ -1,0 +1,139 @@
+"""Every Cypher statement partnet runs, as named constants.
+
+Values only ever reach Neo4j as ``$parameters``; labels and relationship types are written
+literally here, from the fixed allow-list in `graph.model` (NODE_LABELS, RELATIONSHIP_TYPES).
+Writes are ``UNWIND $rows AS row MERGE ...`` batches keyed on constrained ids, so a retried
+transaction function gives the same result.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BUMP_VERSION",
+    "CONSTRAINTS",
+    "COUNT_LABEL",
+    "COUNT_REL",
+    "DELETE_BATCH",
+    "MERGE_ACTORS",
+    "MERGE_FUNDING",
+    "MERGE_LINKS",
+    "MERGE_MEMBERSHIPS",
+    "MERGE_PARTNERSHIPS",
+    "MERGE_PART_OF",
+    "READ_ACTORS",
+    "READ_FUNDING",
+    "READ_LINKS",
+    "READ_MEMBERSHIPS",
+    "READ_PARTNERSHIPS",
+    "READ_VERSION",
+    "SCHEMA_VERSION_READ",
+    "SCHEMA_VERSION_WRITE",
+]
+
+CONSTRAINTS = (
+    "CREATE CONSTRAINT partnet_actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    "CREATE CONSTRAINT partnet_partnership_id IF NOT EXISTS FOR (p:Partnership) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT partnet_meta_key IF NOT EXISTS FOR (m:PartnetMeta) REQUIRE m.key IS UNIQUE",
+)
+SCHEMA_VERSION_READ = "MATCH (m:PartnetMeta {key: 'meta'}) RETURN m.schema_version AS v"
+SCHEMA_VERSION_WRITE = (
+    "MERGE (m:PartnetMeta {key: 'meta'}) "
+    "ON CREATE SET m.schema_version = $version, m.data_version = 0 "
+    "SET m.schema_version = $version"
+)
+BUMP_VERSION = (
+    "MERGE (m:PartnetMeta {key: 'meta'}) "
+    "SET m.data_version = coalesce(m.data_version, 0) + 1 RETURN m.data_version AS v"
+)
+READ_VERSION = "MATCH (m:PartnetMeta {key: 'meta'}) RETURN m.data_version AS v"
+
+MERGE_ACTORS = """
+UNWIND $rows AS row
+MERGE (a:Actor {id: row.id})
+SET a.name = row.name, a.aliases = row.aliases, a.type = row.type, a.family = row.family,
+    a.country = row.country, a.city = row.city, a.scope = row.scope, a.website = row.website,
+    a.source = row.source, a.section = row.section
+"""
+MERGE_PARTNERSHIPS = """
+UNWIND $rows AS row
+MERGE (p:Partnership {id: row.id})
+SET p.name = row.name, p.kind = row.kind, p.code = row.code, p.theme = row.theme, p.level = row.level,
+    p.start_year = row.start_year, p.end_year = row.end_year, p.parent_id = row.parent_id,
+    p.source = row.source, p.section = row.section
+"""
+# Replace the PART_OF edge of each written partnership by the one its parent_id names.
+MERGE_PART_OF = """
+UNWIND $rows AS row
+MATCH (p:Partnership {id: row.id})
+OPTIONAL MATCH (p)-[old:PART_OF]->()
+DELETE old
+WITH DISTINCT p, row
+WHERE row.parent_id <> ''
+OPTIONAL MATCH (parent:Partnership {id: row.parent_id})
+FOREACH (_ IN CASE WHEN parent IS NULL THEN [] ELSE [1] END | MERGE (p)-[:PART_OF]->(parent))
+RETURN collect(CASE WHEN parent IS NULL THEN row.parent_id END) AS missing
+"""
+MERGE_MEMBERSHIPS = """
+UNWIND $rows AS row
+OPTIONAL MATCH (a:Actor {id: row.actor_id})
+OPTIONAL MATCH (p:Partnership {id: row.partnership_id})
+FOREACH (_ IN CASE WHEN a IS NULL OR p IS NULL THEN [] ELSE [1] END |
+  MERGE (a)-[r:MEMBER_OF]->(p)
+  SET r.role = row.role, r.source = row.source, r.section = row.section)
+RETURN collect(CASE WHEN a IS NULL THEN 'actor_id = ' + row.actor_id END)
+     + collect(CASE WHEN p IS NULL THEN 'partnership_id = ' + row.partnership_id END) AS missing
+"""
+MERGE_FUNDING = """
+UNWIND $rows AS row
+OPTIONAL MATCH (f:Actor {id: row.funder_id})
+OPTIONAL MATCH (rp:Partnership {id: row.recipient_id})
+OPTIONAL MATCH (ra:Actor {id: row.recipient_id})
+WITH row, f, coalesce(rp, ra) AS r
+FOREACH (_ IN CASE WHEN f IS NULL OR r IS NULL THEN [] ELSE [1] END |
+  MERGE (f)-[x:FUNDS {programme: row.programme}]->(r)
+  SET x.amount = row.amount, x.currency = row.currency, x.start_year = row.start_year,
+      x.end_year = row.end_year, x.source = row.source, x.section = row.section)
+RETURN collect(CASE WHEN f IS NULL THEN 'funder_id = ' + row.funder_id END)
+     + collect(CASE WHEN r IS NULL THEN 'recipient_id = ' + row.recipient_id END) AS missing
+"""
+MERGE_LINKS = """
+UNWIND $rows AS row
+OPTIONAL MATCH (s:Actor {id: row.source_id})
+OPTIONAL MATCH (t:Actor {id: row.target_id})
+FOREACH (_ IN CASE WHEN s IS NULL OR t IS NULL THEN [] ELSE [1] END |
+  MERGE (s)-[x:LINKED_TO {kind: row.kind}]->(t)
+  SET x.year = row.year, x.source = row.source, x.section = row.section)
+RETURN collect(CASE WHEN s IS NULL THEN 'source_id = ' + row.source_id END)
+     + collect(CASE WHEN t IS NULL THEN 'target_id = ' + row.target_id END) AS missing
+"""
+
+READ_ACTORS = "MATCH (a:Actor) RETURN a {.*} AS n"
+READ_PARTNERSHIPS = "MATCH (p:Partnership) RETURN p {.*} AS n"
+READ_MEMBERSHIPS = (
+    "MATCH (a:Actor)-[r:MEMBER_OF]->(p:Partnership) "
+    "RETURN a.id AS actor_id, p.id AS partnership_id, r.role AS role, r.source AS source, r.section AS section"
+)
+READ_FUNDING = (
+    "MATCH (f:Actor)-[x:FUNDS]->(r) WHERE r:Partnership OR r:Actor "
+    "RETURN f.id AS funder_id, r.id AS recipient_id, x.programme AS programme, x.amount AS amount, "
+    "x.currency AS currency, x.start_year AS start_year, x.end_year AS end_year, "
+    "x.source AS source, x.section AS section"
+)
+READ_LINKS = (
+    "MATCH (s:Actor)-[x:LINKED_TO]->(t:Actor) "
+    "RETURN s.id AS source_id, t.id AS target_id, x.kind AS kind, x.year AS year, "
+    "x.source AS source, x.section AS section"
+)
+COUNT_LABEL = {
+    "Actor": "MATCH (n:Actor) RETURN count(n) AS c",
+    "Partnership": "MATCH (n:Partnership) RETURN count(n) AS c",
+}
+COUNT_REL = {
+    "MEMBER_OF": "MATCH (:Actor)-[r:MEMBER_OF]->(:Partnership) RETURN count(r) AS c",
+    "FUNDS": "MATCH (:Actor)-[r:FUNDS]->() RETURN count(r) AS c",
+    "LINKED_TO": "MATCH (:Actor)-[r:LINKED_TO]->(:Actor) RETURN count(r) AS c",
+    "PART_OF": "MATCH (:Partnership)-[r:PART_OF]->(:Partnership) RETURN count(r) AS c",
+}
+DELETE_BATCH = (
+    "MATCH (n) WHERE n:Actor OR n:Partnership WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
+)

@@ -1,0 +1,283 @@
+"""Typed records of the partnership graph, their closed vocabularies and stable slug ids.
+
+The property graph (see DESIGN.md):
+
+- ``(:Actor)``, ``(:Partnership)`` nodes;
+- ``(Actor)-[:MEMBER_OF {role}]->(Partnership)``;
+- ``(Actor)-[:FUNDS {programme, amount, currency, start_year, end_year}]->(Partnership|Actor)``;
+- ``(Actor)-[:LINKED_TO {kind, year}]->(Actor)``;
+- ``(Partnership)-[:PART_OF]->(Partnership)`` (from ``Partnership.parent_id``).
+
+Records are frozen dataclasses; constructing one with a value outside a closed vocabulary
+raises ``ValueError`` (ingest normalises user input before it gets here).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+__all__ = [
+    "ACTOR_TYPES",
+    "FAMILIES",
+    "FIVE_FAMILIES",
+    "LEVELS",
+    "LINK_KINDS",
+    "NODE_LABELS",
+    "PARTNERSHIP_KINDS",
+    "RELATIONSHIP_TYPES",
+    "ROLES",
+    "SCOPES",
+    "Actor",
+    "Dataset",
+    "Funding",
+    "Link",
+    "Membership",
+    "Partnership",
+    "family_of",
+    "slugify",
+]
+
+#: family -> actor types. The first five are the "multi-partnership" families.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "authorities": (
+        "local_authority",
+        "regional_authority",
+        "national_authority",
+        "public_agency",
+        "eu_institution",
+        "international_organisation",
+    ),
+    "enterprises": ("employer", "employer_organisation", "social_economy"),
+    "trade_unions": ("trade_union",),
+    "ngos": ("ngo", "network", "foundation"),
+    "target_public": ("migrant_organisation",),
+    "knowledge": ("research", "consultancy"),
+    "other": ("media", "other"),
+}
+FIVE_FAMILIES: tuple[str, ...] = ("authorities", "enterprises", "trade_unions", "ngos", "target_public")
+ACTOR_TYPES: dict[str, str] = {t: fam for fam, types in FAMILIES.items() for t in types}
+PARTNERSHIP_KINDS: tuple[str, ...] = (
+    "development_partnership",
+    "thematic_network",
+    "project",
+    "city_network",
+    "union_network",
+    "agreement",
+    "pact",
+    "exchange",
+    "initiative",
+)
+ROLES: tuple[str, ...] = ("lead", "coordinator", "partner", "member", "facilitator", "associate", "observer")
+LEVELS: tuple[str, ...] = ("local", "regional", "national", "european")
+SCOPES: tuple[str, ...] = ("local", "regional", "national", "european", "international")
+LINK_KINDS: tuple[str, ...] = ("exchange", "twinning", "cooperation", "agreement", "other")
+
+#: The only labels and relationship types a store ever writes or reads (the Cypher allow-list).
+NODE_LABELS: tuple[str, ...] = ("Actor", "Partnership")
+RELATIONSHIP_TYPES: tuple[str, ...] = ("MEMBER_OF", "FUNDS", "LINKED_TO", "PART_OF")
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, *, max_length: int = 80) -> str:
+    """Return the stable slug id of ``text``.
+
+    Unicode NFKD, combining marks dropped, lower case, every run of characters other than
+    ``a-z0-9`` turned into one ``-``, stripped of leading/trailing ``-`` and cut to
+    ``max_length`` characters. The same text always gives the same id, so re-ingesting the
+    same files changes nothing.
+
+    >>> slugify("Confédération Française Démocratique du Travail")
+    'confederation-francaise-democratique-du-travail'
+    >>> slugify("  FR-NAT-2001/10456 ")
+    'fr-nat-2001-10456'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_ish = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub("-", ascii_ish.lower()).strip("-")[:max_length].strip("-")
+
+
+def family_of(actor_type: str) -> str:
+    """Return the family (``authorities``, ``trade_unions``...) of an actor type."""
+    try:
+        return ACTOR_TYPES[actor_type]
+    except KeyError:
+        raise ValueError(f"unknown actor type {actor_type!r}; expected one of {sorted(ACTOR_TYPES)}") from None
+
+
+def _check(value: str, allowed: Iterable[str], what: str, *, optional: bool = False) -> None:
+    if optional and value == "":
+        return
+    if value not in allowed:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {sorted(allowed)}")
+
+
+class _Record:
+    """Shared helpers: a record as a plain dict of its fields (lists for tuples)."""
+
+    key_fields: ClassVar[tuple[str, ...]] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            out[f.name] = list(v) if isinstance(v, tuple) else v
+        return out
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """The identity of the record: writing two records with the same key keeps the last."""
+        return tuple(getattr(self, k) for k in self.key_fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor(_Record):
+    """An organisation: union, employer, NGO, city, research institute, funder..."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    country: str = ""
+    city: str = ""
+    scope: str = ""
+    website: str = ""
+    source: str = ""
+    section: str = ""
+
+    key_fields: ClassVar[tuple[str, ...]] = ("id",)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("an actor needs an id")
+        _check(self.type, ACTOR_TYPES, "actor type")
+        _check(self.scope, SCOPES, "scope", optional=True)
+        if not isinstance(self.aliases, tuple):
+            object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    @property
+    def family(self) -> str:
+        """The family derived from the type."""
+        return ACTOR_TYPES[self.type]
+
+    def as_dict(self) -> dict[str, Any]:
+        out = _Record.as_dict(self)
+        out["family"] = self.family
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Partnership(_Record):
+    """A partnership, network, project, pact or agreement that actors are members of."""
+
+    id: str
+    name: str
+    kind: str
+    code: str = ""
+    theme: str = ""
+    level: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+    parent_id: str = ""
+    source: str = ""
+    section: str = ""
+
+    key_fields: ClassVar[tuple[str, ...]] = ("id",)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("a partnership needs an id")
+        _check(self.kind, PARTNERSHIP_KINDS, "partnership kind")
+        _check(self.level, LEVELS, "level", optional=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership(_Record):
+    """``(Actor)-[:MEMBER_OF {role}]->(Partnership)``."""
+
+    actor_id: str
+    partnership_id: str
+    role: str = "partner"
+    source: str = ""
+    section: str = ""
+
+    key_fields: ClassVar[tuple[str, ...]] = ("actor_id", "partnership_id")
+
+    def __post_init__(self) -> None:
+        _check(self.role, ROLES, "membership role")
+
+
+@dataclass(frozen=True, slots=True)
+class Funding(_Record):
+    """``(Actor)-[:FUNDS]->(Partnership|Actor)``: a funder, an instrument (programme), maybe an amount."""
+
+    funder_id: str
+    recipient_id: str
+    programme: str = ""
+    amount: float | None = None
+    currency: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+    source: str = ""
+    section: str = ""
+
+    key_fields: ClassVar[tuple[str, ...]] = ("funder_id", "recipient_id", "programme")
+
+
+@dataclass(frozen=True, slots=True)
+class Link(_Record):
+    """``(Actor)-[:LINKED_TO {kind, year}]->(Actor)``: an explicit bilateral tie."""
+
+    source_id: str
+    target_id: str
+    kind: str = "cooperation"
+    year: int | None = None
+    source: str = ""
+    section: str = ""
+
+    key_fields: ClassVar[tuple[str, ...]] = ("source_id", "target_id", "kind")
+
+    def __post_init__(self) -> None:
+        _check(self.kind, LINK_KINDS, "link kind")
+
+
+@dataclass(slots=True)
+class Dataset:
+    """A batch of records: what one store write takes, and what a store reads back."""
+
+    actors: list[Actor] = field(default_factory=list)
+    partnerships: list[Partnership] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+    funding: list[Funding] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+    TABLES: ClassVar[tuple[str, ...]] = ("actors", "partnerships", "memberships", "funding", "links")
+
+    def __len__(self) -> int:
+        return sum(len(getattr(self, t)) for t in self.TABLES)
+
+    def counts(self) -> dict[str, int]:
+        """Records per table."""
+        return {t: len(getattr(self, t)) for t in self.TABLES}
+
+    def deduplicated(self) -> Dataset:
+        """The same records with repeated keys collapsed (the last one wins), order kept."""
+        out = Dataset()
+        for t in self.TABLES:
+            by_key: dict[tuple[Any, ...], Any] = {}
+            for rec in getattr(self, t):
+                by_key.pop(rec.key, None)
+                by_key[rec.key] = rec
+            setattr(out, t, list(by_key.values()))
+        return out
+
+    def sorted(self) -> Dataset:
+        """The same records in key order: a canonical form to compare two datasets."""
+        out = Dataset()
+        for t in self.TABLES:
+            setattr(out, t, sorted(getattr(self, t), key=lambda r: tuple(str(k) for k in r.key)))
+        return out

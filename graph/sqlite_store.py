@@ -1,0 +1,307 @@
+"""The embedded store: one SQLite file (standard-library ``sqlite3``), WAL mode.
+
+Each `SQLiteStore.write` is one ``BEGIN IMMEDIATE ... COMMIT`` transaction; foreign keys
+are deferred to commit time, so a write that references an unknown id rolls back whole.
+The schema is versioned in ``schema_version``; `MIGRATIONS` lists the statements that take
+a file from one version to the next and is applied on open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph.errors import IntegrityError, ReadOnlyError, StoreError, StoreUnavailable
+from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
+from graph.store import COUNT_KEYS, Store, StoreInfo
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
+
+_FK = "DEFERRABLE INITIALLY DEFERRED"
+#: version -> statements that bring the previous version to it.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """CREATE TABLE actors (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
+            type TEXT NOT NULL, family TEXT NOT NULL, country TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL DEFAULT '', website TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '', section TEXT NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE partnerships (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL DEFAULT '',
+            theme TEXT NOT NULL DEFAULT '', level TEXT NOT NULL DEFAULT '', start_year INTEGER, end_year INTEGER,
+            parent_id TEXT REFERENCES partnerships(id) {_FK},
+            source TEXT NOT NULL DEFAULT '', section TEXT NOT NULL DEFAULT '')""",
+        f"""CREATE TABLE memberships (
+            actor_id TEXT NOT NULL REFERENCES actors(id) {_FK},
+            partnership_id TEXT NOT NULL REFERENCES partnerships(id) {_FK},
+            role TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', section TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (actor_id, partnership_id))""",
+        "CREATE INDEX memberships_partnership ON memberships(partnership_id)",
+        f"""CREATE TABLE funding (
+            funder_id TEXT NOT NULL REFERENCES actors(id) {_FK}, recipient_id TEXT NOT NULL,
+            programme TEXT NOT NULL DEFAULT '', amount REAL, currency TEXT NOT NULL DEFAULT '',
+            start_year INTEGER, end_year INTEGER, source TEXT NOT NULL DEFAULT '', section TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (funder_id, recipient_id, programme))""",
+        f"""CREATE TABLE links (
+            source_id TEXT NOT NULL REFERENCES actors(id) {_FK},
+            target_id TEXT NOT NULL REFERENCES actors(id) {_FK},
+            kind TEXT NOT NULL, year INTEGER, source TEXT NOT NULL DEFAULT '', section TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (source_id, target_id, kind))""",
+    ),
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+_TABLE_OF = {"Actor": "actors", "Partnership": "partnerships", "MEMBER_OF": "memberships",
+             "FUNDS": "funding", "LINKED_TO": "links"}
+_COLS = {
+    "actors": ("id", "name", "aliases", "type", "family", "country", "city", "scope", "website", "source", "section"),
+    "partnerships": ("id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id",
+                     "source", "section"),
+    "memberships": ("actor_id", "partnership_id", "role", "source", "section"),
+    "funding": ("funder_id", "recipient_id", "programme", "amount", "currency", "start_year", "end_year",
+                "source", "section"),
+    "links": ("source_id", "target_id", "kind", "year", "source", "section"),
+}
+_KEYS = {"actors": ("id",), "partnerships": ("id",), "memberships": ("actor_id", "partnership_id"),
+         "funding": ("funder_id", "recipient_id", "programme"), "links": ("source_id", "target_id", "kind")}
+
+
+def _upsert_sql(table: str) -> str:
+    cols, keys = _COLS[table], _KEYS[table]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keys)
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}")
+
+
+_UPSERT = {t: _upsert_sql(t) for t in _COLS}
+
+
+class SQLiteStore(Store):
+    """The embedded default store: a single SQLite file."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, timeout: float = 30.0) -> None:
+        self.path = Path(path).expanduser()
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not self.path.exists():
+                    raise StoreUnavailable(
+                        f"SQLite store {self.path} does not exist",
+                        hint="ingest data first (partnet ingest PATH) or point PARTNET_DB at an existing file",
+                    )
+                self._con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                            timeout=timeout, isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                            check_same_thread=False)
+                self._con.execute("PRAGMA journal_mode=WAL")
+                self._con.execute("PRAGMA synchronous=NORMAL")
+            self._con.execute("PRAGMA foreign_keys=ON")
+            if not read_only:
+                self._migrate()
+            elif self.schema_version() == 0:
+                raise StoreUnavailable(f"SQLite store {self.path} holds no partnet data",
+                                       hint="ingest data first (partnet ingest PATH)")
+        except sqlite3.Error as e:
+            raise self._error(e, "open") from None
+        except OSError as e:
+            raise StoreUnavailable(
+                f"cannot create the SQLite store at {self.path}: {e.strerror or e}",
+                hint="check that the folder exists and is writable, or set PARTNET_DB / --db to another path",
+            ) from None
+
+    # -- errors --------------------------------------------------------------------
+    def _error(self, e: sqlite3.Error, doing: str) -> StoreError:
+        msg = str(e)
+        if "readonly" in msg or "read-only" in msg:
+            return StoreUnavailable(
+                f"the SQLite store {self.path} is read-only ({doing}: {msg})",
+                hint="check the file's and its folder's permissions, or set PARTNET_DB / --db to a writable path",
+            )
+        if "unable to open" in msg or "disk I/O" in msg or "not a database" in msg:
+            return StoreUnavailable(
+                f"cannot {doing} the SQLite store {self.path}: {msg}",
+                hint="check the path exists, is a partnet database and is readable/writable; "
+                "or set PARTNET_DB / --db to another path",
+            )
+        if "locked" in msg or "busy" in msg:
+            return StoreError(f"the SQLite store {self.path} stayed locked by another process ({msg})",
+                              hint="wait for the other partnet command to finish, then retry")
+        if "full" in msg:
+            return StoreError(f"the disk holding {self.path} is full ({msg}); nothing was written",
+                              hint="free some space or move the store (PARTNET_DB / --db)")
+        return StoreError(f"SQLite store {self.path}: {doing} failed: {msg}")
+
+    # -- schema --------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The schema version recorded in the file (0 for a new file)."""
+        has = self._con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+        if not has:
+            return 0
+        row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"SQLite store {self.path} has schema version {current}, newer than this partnet "
+                             f"({SCHEMA_VERSION})", hint="upgrade partnet")
+        if current == SCHEMA_VERSION:
+            return
+        with self._transaction():
+            self._con.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                              "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for stmt in MIGRATIONS[version]:
+                    self._con.execute(stmt)
+                self._con.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            self._con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('data_version', '0')")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._con
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._con.execute("COMMIT")
+            except BaseException:
+                if self._con.in_transaction:
+                    self._con.execute("ROLLBACK")
+                raise
+
+    # -- writing -------------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError(f"the SQLite store {self.path} is open read-only; nothing was written",
+                                hint="unset PARTNET_READ_ONLY to allow writes")
+
+    def write(self, ds: Dataset) -> dict[str, int]:
+        """Upsert ``ds`` in one transaction; unknown references roll everything back."""
+        self._check_writable()
+        ds = ds.deduplicated()
+        rows = {
+            "actors": [(a.id, a.name, json.dumps(list(a.aliases), ensure_ascii=False), a.type, a.family, a.country,
+                        a.city, a.scope, a.website, a.source, a.section) for a in ds.actors],
+            "partnerships": [(p.id, p.name, p.kind, p.code, p.theme, p.level, p.start_year, p.end_year,
+                              p.parent_id or None, p.source, p.section) for p in ds.partnerships],
+            "memberships": [(m.actor_id, m.partnership_id, m.role, m.source, m.section) for m in ds.memberships],
+            "funding": [(f.funder_id, f.recipient_id, f.programme, f.amount, f.currency, f.start_year, f.end_year,
+                         f.source, f.section) for f in ds.funding],
+            "links": [(k.source_id, k.target_id, k.kind, k.year, k.source, k.section) for k in ds.links],
+        }
+        try:
+            with self._transaction() as con:
+                for table, batch in rows.items():
+                    if batch:
+                        con.executemany(_UPSERT[table], batch)
+                self._check_references(con)
+                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+        except IntegrityError:
+            raise
+        except sqlite3.IntegrityError as e:
+            raise IntegrityError(f"SQLite store {self.path}: the write was refused ({e}); nothing was written",
+                                 hint="every referenced actor and partnership must be in the same import "
+                                 "or already stored") from None
+        except sqlite3.Error as e:
+            raise self._error(e, "write to") from None
+        return ds.counts()
+
+    def _check_references(self, con: sqlite3.Connection) -> None:
+        missing = con.execute("""
+            SELECT 'memberships', 'actor_id', m.actor_id FROM memberships m
+              WHERE m.actor_id NOT IN (SELECT id FROM actors)
+            UNION ALL SELECT 'memberships', 'partnership_id', m.partnership_id FROM memberships m
+              WHERE m.partnership_id NOT IN (SELECT id FROM partnerships)
+            UNION ALL SELECT 'funding', 'funder_id', f.funder_id FROM funding f
+              WHERE f.funder_id NOT IN (SELECT id FROM actors)
+            UNION ALL SELECT 'funding', 'recipient_id', f.recipient_id FROM funding f
+              WHERE f.recipient_id NOT IN (SELECT id FROM actors) AND f.recipient_id NOT IN (SELECT id FROM partnerships)
+            UNION ALL SELECT 'links', 'source_id', k.source_id FROM links k WHERE k.source_id NOT IN (SELECT id FROM actors)
+            UNION ALL SELECT 'links', 'target_id', k.target_id FROM links k WHERE k.target_id NOT IN (SELECT id FROM actors)
+            UNION ALL SELECT 'partnerships', 'parent_id', p.parent_id FROM partnerships p
+              WHERE p.parent_id IS NOT NULL AND p.parent_id NOT IN (SELECT id FROM partnerships)
+            LIMIT 20""").fetchall()
+        if missing:
+            listed = "; ".join(f"{t}.{c} = {v!r}" for t, c, v in missing)
+            raise IntegrityError(f"unknown ids referenced: {listed}; nothing was written",
+                                 hint="add the missing actors/partnerships to the import, or fix the ids")
+
+    def delete_all(self) -> None:
+        """Remove every record in one transaction."""
+        self._check_writable()
+        try:
+            with self._transaction() as con:
+                for table in ("links", "funding", "memberships", "partnerships", "actors"):
+                    con.execute(f"DELETE FROM {table}")  # table names from the fixed list above
+                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+        except sqlite3.Error as e:
+            raise self._error(e, "delete from") from None
+
+    # -- reading -------------------------------------------------------------------
+    def _select(self, table: str) -> list[tuple]:
+        try:
+            return self._con.execute(f"SELECT {', '.join(_COLS[table])} FROM {table}").fetchall()
+        except sqlite3.Error as e:
+            raise self._error(e, "read") from None
+
+    def read_dataset(self) -> Dataset:
+        """Every stored record."""
+        ds = Dataset()
+        for r in self._select("actors"):
+            ds.actors.append(Actor(id=r[0], name=r[1], aliases=tuple(json.loads(r[2])), type=r[3], country=r[5],
+                                   city=r[6], scope=r[7], website=r[8], source=r[9], section=r[10]))
+        for r in self._select("partnerships"):
+            ds.partnerships.append(Partnership(id=r[0], name=r[1], kind=r[2], code=r[3], theme=r[4], level=r[5],
+                                               start_year=r[6], end_year=r[7], parent_id=r[8] or "",
+                                               source=r[9], section=r[10]))
+        ds.memberships = [Membership(*r) for r in self._select("memberships")]
+        ds.funding = [Funding(*r) for r in self._select("funding")]
+        ds.links = [Link(*r) for r in self._select("links")]
+        return ds
+
+    def counts(self) -> dict[str, int]:
+        """Rows per label / relationship type."""
+        out = {}
+        try:
+            for key in COUNT_KEYS:
+                if key == "PART_OF":
+                    sql = "SELECT count(*) FROM partnerships WHERE parent_id IS NOT NULL"
+                else:
+                    sql = f"SELECT count(*) FROM {_TABLE_OF[key]}"
+                out[key] = self._con.execute(sql).fetchone()[0]
+        except sqlite3.Error as e:
+            raise self._error(e, "count") from None
+        return out
+
+    def data_version(self) -> str:
+        """``sqlite:<path>:<write counter>``; the counter is bumped by every write."""
+        try:
+            row = self._con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        except sqlite3.Error as e:
+            raise self._error(e, "read") from None
+        return f"sqlite:{self.path.resolve()}:{row[0] if row else 0}"
+
+    def info(self) -> StoreInfo:
+        """Path, schema version, counts."""
+        return StoreInfo(name=self.name, location=str(self.path.resolve()), schema_version=self.schema_version(),
+                         counts=self.counts(), read_only=self.read_only,
+                         details={"journal_mode": self._con.execute("PRAGMA journal_mode").fetchone()[0]})
+
+    def close(self) -> None:
+        """Close the connection."""
+        con = getattr(self, "_con", None)
+        if con is not None:
+            con.close()
+            self._con = None  # type: ignore[assignment]

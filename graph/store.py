@@ -1,0 +1,119 @@
+"""The one Store interface that both the SQLite and the Neo4j stores implement."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import networkx as nx
+import pandas as pd
+
+from graph.convert import dataset_to_frames, dataset_to_graph
+from graph.model import Dataset
+
+__all__ = ["COUNT_KEYS", "Store", "StoreInfo", "open_store"]
+
+#: What `Store.counts` reports: node labels, then relationship types.
+COUNT_KEYS: tuple[str, ...] = ("Actor", "Partnership", "MEMBER_OF", "FUNDS", "LINKED_TO", "PART_OF")
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What a store says about itself. ``location`` never holds a password."""
+
+    name: str
+    location: str
+    schema_version: int
+    counts: dict[str, int] = field(default_factory=dict)
+    read_only: bool = False
+    details: dict[str, str] = field(default_factory=dict)
+
+
+class Store(abc.ABC):
+    """Persist and read back the partnership graph.
+
+    Every write call is one transaction: it upserts the records idempotently (records are
+    identified by their ``key``) and either all of it lands or none of it does. Reads
+    return the whole graph.
+    """
+
+    name: str = "store"
+    read_only: bool = False
+
+    # -- writing -------------------------------------------------------------------
+    @abc.abstractmethod
+    def write(self, ds: Dataset) -> dict[str, int]:
+        """Upsert every record of ``ds`` in one transaction; return records written per table.
+
+        Raises `graph.errors.IntegrityError` (store unchanged) when a relationship refers to an
+        id that is neither in ``ds`` nor already stored.
+        """
+
+    @abc.abstractmethod
+    def delete_all(self) -> None:
+        """Remove every record."""
+
+    # -- reading -------------------------------------------------------------------
+    @abc.abstractmethod
+    def read_dataset(self) -> Dataset:
+        """Every stored record, as typed records."""
+
+    def read_graph(self) -> nx.MultiDiGraph:
+        """The whole graph as a ``networkx.MultiDiGraph`` with every property (see `graph.convert`)."""
+        return dataset_to_graph(self.read_dataset())
+
+    def read_frames(self) -> dict[str, pd.DataFrame]:
+        """The whole graph as one data frame per table, in the import format's columns."""
+        return dataset_to_frames(self.read_dataset())
+
+    @abc.abstractmethod
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label and relationships per type (keys: `COUNT_KEYS`)."""
+
+    @abc.abstractmethod
+    def data_version(self) -> str:
+        """A fingerprint that changes whenever the content changes (for caching analyses)."""
+
+    @abc.abstractmethod
+    def info(self) -> StoreInfo:
+        """Name, location (path or URI, never a password), schema version and counts."""
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open_store(
+    kind: str | None = None,
+    *,
+    path: str | Path | None = None,
+    read_only: bool = False,
+    batch_size: int | None = None,
+) -> Store:
+    """Open the store named by ``kind`` (``sqlite``/``neo4j``, default from ``PARTNET_STORE``).
+
+    SQLite uses ``path`` or `graph.config.default_sqlite_path`; Neo4j reads its settings
+    from the environment or ``.env``. Raises `graph.errors.StoreUnavailable` when the store
+    cannot be reached.
+    """
+    from graph.config import Neo4jSettings, default_sqlite_path, store_kind
+
+    kind = store_kind(kind)
+    if kind == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        kw = {"batch_size": batch_size} if batch_size else {}
+        return Neo4jStore(Neo4jSettings.from_env(), read_only=read_only, **kw)
+    from graph.sqlite_store import SQLiteStore
+
+    return SQLiteStore(Path(path) if path else default_sqlite_path(), read_only=read_only)

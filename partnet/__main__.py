@@ -1,0 +1,3 @@
+from partnet.cli import main
+
+main()
