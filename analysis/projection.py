@@ -1,0 +1,424 @@
+"""Projections of the partnership graph: the filtered graph, the bipartite view, the actor–actor and
+partnership–partnership projections, and the actor × partnership incidence matrix.
+
+Every analysis starts here. The input is the property graph of ``graph.convert.dataset_to_graph``
+(a ``networkx.MultiDiGraph`` whose nodes carry ``label`` "Actor"/"Partnership" and whose edges carry
+``type`` MEMBER_OF, FUNDS, LINKED_TO or PART_OF). The projections are computed with sparse-matrix
+products (scipy), never with a Python loop over pairs of actors, so that graphs of 100,000 actors
+and 300,000 memberships project in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from graph.errors import PartnetError
+
+__all__ = [
+    "Filters",
+    "actor_ids",
+    "active_in",
+    "actor_projection",
+    "bipartite_graph",
+    "filter_graph",
+    "incidence_matrix",
+    "partnership_ids",
+    "partnership_projection",
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What part of the graph an analysis looks at; an empty field means "no restriction".
+
+    Attributes
+    ----------
+    kinds : tuple of str
+        Keep only partnerships of these kinds (``development_partnership``, ``project``...).
+    programmes : tuple of str
+        Keep only partnerships funded under one of these programmes (a ``FUNDS`` edge with that
+        ``programme`` into the partnership or into one of its ``PART_OF`` ancestors).
+    countries : tuple of str
+        Keep only actors of these countries (ISO alpha-2; ``""`` selects actors without a country,
+        i.e. European and international bodies).
+    period : (int or None, int or None) or None
+        Keep only partnerships active at some time in ``[first, last]`` (inclusive; ``None`` on one
+        side leaves it open). A partnership without an end year is read as a one-year partnership
+        (``end = start``) and vice versa; one with no year at all is dropped when a period is set.
+    partnerships : tuple of str
+        Keep only these partnership ids.
+
+    Partnership filters and actor filters combine with AND; edges are kept when both ends are kept.
+    """
+
+    kinds: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    period: tuple[int | None, int | None] | None = None
+    partnerships: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("kinds", "programmes", "countries", "partnerships"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        if self.period is not None:
+            if len(self.period) != 2:
+                raise PartnetError(f"period {self.period!r} is not a pair (first year, last year)",
+                                   hint="give two years, e.g. (2001, 2008), or None for an open side")
+            lo, hi = self.period
+            if lo is not None and hi is not None and lo > hi:
+                raise PartnetError(f"period {lo}-{hi} ends before it starts",
+                                   hint=f"swap the years: {hi}-{lo}")
+            object.__setattr__(self, "period", (lo, hi))
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the filters keep the whole graph."""
+        return not (self.kinds or self.programmes or self.countries or self.partnerships
+                    or (self.period is not None and self.period != (None, None)))
+
+
+def _is_actor(d: dict) -> bool:
+    return d.get("label") == "Actor"
+
+
+def _is_partnership(d: dict) -> bool:
+    return d.get("label") == "Partnership"
+
+
+def actor_ids(g: nx.Graph) -> list[str]:
+    """Ids of the actor nodes of ``g`` (``label == "Actor"``), sorted."""
+    return sorted(n for n, d in g.nodes(data=True) if _is_actor(d))
+
+
+def partnership_ids(g: nx.Graph) -> list[str]:
+    """Ids of the partnership nodes of ``g`` (``label == "Partnership"``), sorted."""
+    return sorted(n for n, d in g.nodes(data=True) if _is_partnership(d))
+
+
+def _years(d: dict) -> tuple[int | None, int | None]:
+    start, end = d.get("start_year"), d.get("end_year")
+    start = int(start) if start is not None and start == start else None  # NaN-safe
+    end = int(end) if end is not None and end == end else None
+    if start is None:
+        start = end
+    if end is None:
+        end = start
+    return start, end
+
+
+def active_in(d: dict, period: tuple[int | None, int | None] | None) -> bool:
+    """Whether a partnership (its node attributes ``d``) overlaps ``period`` (see `Filters.period`)."""
+    if period is None or period == (None, None):
+        return True
+    start, end = _years(d)
+    if start is None:
+        return False
+    lo, hi = period
+    return (hi is None or start <= hi) and (lo is None or end >= lo)
+
+
+def _funded_under(g: nx.MultiDiGraph, programmes: Iterable[str]) -> set[str]:
+    """Partnerships funded under one of ``programmes``, directly or through a PART_OF ancestor."""
+    wanted = set(programmes)
+    direct = {v for _, v, d in g.edges(data=True) if d.get("type") == "FUNDS" and d.get("programme") in wanted}
+    children: dict[str, list[str]] = {}
+    for u, v, d in g.edges(data=True):
+        if d.get("type") == "PART_OF":
+            children.setdefault(v, []).append(u)
+    out, stack = set(), list(direct)
+    while stack:  # descend PART_OF from every directly funded node
+        n = stack.pop()
+        if n in out:
+            continue
+        out.add(n)
+        stack.extend(children.get(n, ()))
+    return out
+
+
+def filter_graph(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.MultiDiGraph:
+    """Return the part of the property graph selected by ``filters`` (a new graph; ``g`` is unchanged).
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph (``graph.convert.dataset_to_graph``).
+    filters : Filters or None
+        ``None`` or empty filters return a copy of the whole graph.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Partnerships kept by kind, programme (funded by), period overlap and id; actors kept by
+        country; every edge whose two ends are kept, with its attributes.
+
+    Notes
+    -----
+    Actors are not dropped because their partnerships were: an actor whose every partnership is
+    filtered out stays in the graph (isolated), so that isolation analyses still see it.
+    """
+    if filters is None or filters.is_empty:
+        return g.copy()
+    funded = _funded_under(g, filters.programmes) if filters.programmes else None
+    kinds, ids, countries = set(filters.kinds), set(filters.partnerships), set(filters.countries)
+    keep = []
+    for n, d in g.nodes(data=True):
+        if _is_partnership(d):
+            if kinds and d.get("kind") not in kinds:
+                continue
+            if ids and n not in ids:
+                continue
+            if funded is not None and n not in funded:
+                continue
+            if not active_in(d, filters.period):
+                continue
+        elif _is_actor(d) and countries and (d.get("country") or "") not in countries:
+            continue
+        keep.append(n)
+    return g.subgraph(keep).copy()
+
+
+def bipartite_graph(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.Graph:
+    """The bipartite actor–partnership graph: one edge per MEMBER_OF tie.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    filters : Filters or None
+        Applied first with `filter_graph`.
+
+    Returns
+    -------
+    networkx.Graph
+        Actors with node attribute ``bipartite=0``, partnerships with ``bipartite=1`` (the
+        convention of ``networkx.algorithms.bipartite``), each with all its properties; edges carry
+        ``role``. Actors and partnerships without members are kept as isolated nodes.
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Membership, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor("a", "A", "ngo")], partnerships=[Partnership("p", "P", "project")],
+    ...              memberships=[Membership("a", "p", "lead")])
+    >>> b = bipartite_graph(dataset_to_graph(ds))
+    >>> b.nodes["a"]["bipartite"], b.nodes["p"]["bipartite"], b.edges["a", "p"]["role"]
+    (0, 1, 'lead')
+    """
+    h = filter_graph(g, filters) if filters is not None else g
+    b = nx.Graph()
+    for n, d in sorted(h.nodes(data=True), key=lambda x: x[0]):
+        if _is_actor(d):
+            b.add_node(n, **d, bipartite=0)
+        elif _is_partnership(d):
+            b.add_node(n, **d, bipartite=1)
+    for u, v, d in h.edges(data=True):
+        if d.get("type") == "MEMBER_OF" and u in b and v in b and b.nodes[u]["bipartite"] == 0 \
+                and b.nodes[v]["bipartite"] == 1:
+            b.add_edge(u, v, role=d.get("role", ""))
+    return b
+
+
+def incidence_matrix(
+    g: nx.MultiDiGraph, filters: Filters | None = None
+) -> tuple[sp.csr_matrix, list[str], list[str]]:
+    """The actor × partnership incidence matrix of the MEMBER_OF ties.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    filters : Filters or None
+        Applied first with `filter_graph`.
+
+    Returns
+    -------
+    (scipy.sparse.csr_matrix, list of str, list of str)
+        ``B`` of shape (actors, partnerships) with ``B[i, j] = 1`` when actor ``i`` is a member of
+        partnership ``j`` (a float64 0/1 matrix), the actor ids (rows, sorted) and the partnership
+        ids (columns, sorted).
+    """
+    h = filter_graph(g, filters) if filters is not None else g
+    actors, parts = actor_ids(h), partnership_ids(h)
+    return _incidence(h, actors, parts), actors, parts
+
+
+def _incidence(h: nx.MultiDiGraph, actors: list[str], parts: list[str]) -> sp.csr_matrix:
+    row_of = {a: i for i, a in enumerate(actors)}
+    col_of = {p: j for j, p in enumerate(parts)}
+    rows, cols = [], []
+    for u, v, d in h.edges(data=True):
+        if d.get("type") == "MEMBER_OF":
+            i, j = row_of.get(u), col_of.get(v)
+            if i is not None and j is not None:
+                rows.append(i)
+                cols.append(j)
+    data = np.ones(len(rows), dtype=np.float64)
+    b = sp.csr_matrix((data, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+                      shape=(len(actors), len(parts)))
+    b.sum_duplicates()
+    b.data[:] = 1.0  # a repeated tie counts once
+    return b
+
+
+def _link_matrix(h: nx.MultiDiGraph, actors: list[str]) -> sp.csr_matrix:
+    """Symmetric actor × actor count of LINKED_TO edges (either direction), zero diagonal."""
+    row_of = {a: i for i, a in enumerate(actors)}
+    rows, cols = [], []
+    for u, v, d in h.edges(data=True):
+        if d.get("type") == "LINKED_TO" and u != v:
+            i, j = row_of.get(u), row_of.get(v)
+            if i is not None and j is not None:
+                rows.append(i)
+                cols.append(j)
+    n = len(actors)
+    m = sp.csr_matrix((np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+                      shape=(n, n))
+    return (m + m.T).tocsr()
+
+
+def _upper_pairs(*mats: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Row/col indices (i < j) of the union of the mats' nonzeros, with each mat's values there."""
+    total = mats[0].copy()
+    for m in mats[1:]:
+        total = total + abs(m)
+    upper = sp.triu(abs(total), k=1).tocoo()
+    # order edges by (i, j) for determinism
+    order = np.lexsort((upper.col, upper.row))
+    i, j = upper.row[order], upper.col[order]
+    values = []
+    for m in mats:
+        csr = m.tocsr()
+        values.append(np.asarray(csr[i, j]).ravel() if len(i) else np.zeros(0))
+    return i, j, values
+
+
+def actor_projection(
+    g: nx.MultiDiGraph, filters: Filters | None = None, *, include_links: bool = True
+) -> nx.Graph:
+    """The actor–actor projection: two actors are tied when they share a partnership (or a link).
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    filters : Filters or None
+        Applied first with `filter_graph`.
+    include_links : bool, default True
+        Also tie actors joined by an explicit LINKED_TO edge (in either direction).
+
+    Returns
+    -------
+    networkx.Graph
+        Every actor is a node (isolated ones too) with all its properties. Edge attributes:
+
+        - ``shared`` (int): number of partnerships both actors are members of;
+        - ``newman`` (float): Newman's collaboration weight, the sum over the shared partnerships
+          ``p`` of ``1 / (n_p - 1)`` where ``n_p`` is the number of members of ``p``;
+        - ``links`` (int): number of explicit LINKED_TO edges between the two (either direction,
+          each kind counted; 0 when ``include_links`` is false);
+        - ``weight`` (int): ``shared + links``.
+
+    Notes
+    -----
+    With ``B`` the actor × partnership incidence matrix (`incidence_matrix`), the shared counts are
+    the off-diagonal entries of ``B Bᵀ`` and Newman's weights those of ``B D Bᵀ`` with
+    ``D = diag(1 / (n_p - 1))`` (zero for single-member partnerships). Both are sparse products,
+    so the cost grows with the number of projected ties, not with the square of the number of
+    actors. For 100,000 actors in 300,000 memberships this takes seconds; building the NetworkX
+    graph from the result is then the dominant cost.
+
+    The unweighted and shared-count projections are those of
+    ``networkx.bipartite.projected_graph`` / ``weighted_projected_graph``; the ``newman`` weight
+    equals ``networkx.bipartite.collaboration_weighted_projected_graph``.
+
+    References
+    ----------
+    .. [1] M. E. J. Newman, "Scientific collaboration networks. II. Shortest paths, weighted
+       networks, and centrality", Phys. Rev. E 64, 016132 (2001).
+    .. [2] S. P. Borgatti and M. G. Everett, "Network analysis of 2-mode data",
+       Social Networks 19(3), 243–269 (1997).
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Membership, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor(x, x, "ngo") for x in "abc"],
+    ...              partnerships=[Partnership("p", "P", "project")],
+    ...              memberships=[Membership(x, "p") for x in "abc"])
+    >>> proj = actor_projection(dataset_to_graph(ds))
+    >>> proj.edges["a", "b"]["shared"], proj.edges["a", "b"]["newman"], proj.edges["a", "b"]["weight"]
+    (1, 0.5, 1)
+    """
+    h = filter_graph(g, filters) if filters is not None else g
+    actors, parts = actor_ids(h), partnership_ids(h)
+    b = _incidence(h, actors, parts)
+    bt = b.T.tocsr()
+    shared = (b @ bt).tocsr()
+    sizes = np.asarray(b.sum(axis=0)).ravel()
+    scale = np.zeros_like(sizes)
+    np.divide(1.0, sizes - 1.0, out=scale, where=sizes > 1)
+    newman = (b @ sp.diags(scale) @ bt).tocsr()
+    shared.setdiag(0)
+    newman.setdiag(0)
+    shared.eliminate_zeros()
+    newman.eliminate_zeros()
+    links = _link_matrix(h, actors) if include_links else sp.csr_matrix((len(actors), len(actors)))
+
+    proj = nx.Graph()
+    proj.add_nodes_from((a, h.nodes[a]) for a in actors)
+    i, j, (s, nw, lk) = _upper_pairs(shared, newman, links)
+    s_int, lk_int = np.rint(s).astype(np.int64), np.rint(lk).astype(np.int64)
+    proj.add_edges_from(
+        (actors[a], actors[c], {"shared": int(x), "newman": float(y), "links": int(z), "weight": int(x + z)})
+        for a, c, x, y, z in zip(i.tolist(), j.tolist(), s_int.tolist(), nw.tolist(), lk_int.tolist(), strict=True)
+    )
+    return proj
+
+
+def partnership_projection(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.Graph:
+    """The partnership–partnership projection: two partnerships are tied when they share members.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    filters : Filters or None
+        Applied first with `filter_graph`.
+
+    Returns
+    -------
+    networkx.Graph
+        Every partnership is a node with its properties; edges carry ``shared`` (number of common
+        member actors) and ``weight`` (= ``shared``).
+
+    Notes
+    -----
+    The off-diagonal entries of ``Bᵀ B`` for the incidence matrix ``B`` (see `actor_projection`).
+
+    References
+    ----------
+    .. [1] R. L. Breiger, "The duality of persons and groups", Social Forces 53(2), 181–190 (1974).
+    """
+    h = filter_graph(g, filters) if filters is not None else g
+    actors, parts = actor_ids(h), partnership_ids(h)
+    b = _incidence(h, actors, parts)
+    m = (b.T @ b).tocsr()
+    m.setdiag(0)
+    m.eliminate_zeros()
+    proj = nx.Graph()
+    proj.add_nodes_from((p, h.nodes[p]) for p in parts)
+    i, j, (s,) = _upper_pairs(m)
+    proj.add_edges_from(
+        (parts[a], parts[c], {"shared": int(x), "weight": int(x)})
+        for a, c, x in zip(i.tolist(), j.tolist(), np.rint(s).astype(np.int64).tolist(), strict=True)
+    )
+    return proj
