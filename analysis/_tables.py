@@ -1,0 +1,115 @@
+"""Flat tables of the property graph (actors, partnerships, memberships, funding, links) for vectorised analyses.
+
+Private helpers of the gaps, funding, cross-border, planner, export and report modules: one pass
+over the nodes or edges of the ``networkx.MultiDiGraph`` of ``graph.convert.dataset_to_graph``,
+then pandas from there on.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+__all__ = [
+    "actors_frame",
+    "funding_frame",
+    "links_frame",
+    "memberships_frame",
+    "partnerships_frame",
+]
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _num(value: Any) -> float:
+    if value is None:
+        return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def actors_frame(g: nx.Graph) -> pd.DataFrame:
+    """One row per actor node, sorted by id: ``id, name, type, family, country, scope, city``."""
+    rows = [
+        (n, _text(d.get("name")) or str(n), _text(d.get("type")), _text(d.get("family")),
+         _text(d.get("country")), _text(d.get("scope")), _text(d.get("city")))
+        for n, d in g.nodes(data=True) if d.get("label") == "Actor"
+    ]
+    df = pd.DataFrame(rows, columns=["id", "name", "type", "family", "country", "scope", "city"], dtype=str)
+    return df.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def partnerships_frame(g: nx.Graph) -> pd.DataFrame:
+    """One row per partnership node, sorted by id: ``id, name, kind, code, level, start_year, end_year, parent_id``."""
+    rows = [
+        (n, _text(d.get("name")) or str(n), _text(d.get("kind")), _text(d.get("code")), _text(d.get("level")),
+         d.get("start_year"), d.get("end_year"), _text(d.get("parent_id")))
+        for n, d in g.nodes(data=True) if d.get("label") == "Partnership"
+    ]
+    cols = ["id", "name", "kind", "code", "level", "start_year", "end_year", "parent_id"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("start_year", "end_year"):
+        df[c] = pd.array([None if _num(v) != _num(v) else int(v) for v in df[c]], dtype="Int64")
+    for c in ("id", "name", "kind", "code", "level", "parent_id"):
+        df[c] = df[c].astype(str)
+    return df.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def memberships_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """One row per MEMBER_OF edge between an actor and a partnership: ``actor_id, partnership_id, role``.
+
+    A repeated tie (same actor and partnership) is kept once.
+    """
+    nodes = g.nodes
+    rows = [
+        (u, v, _text(d.get("role")))
+        for u, v, d in g.edges(data=True)
+        if d.get("type") == "MEMBER_OF" and nodes[u].get("label") == "Actor"
+        and nodes[v].get("label") == "Partnership"
+    ]
+    df = pd.DataFrame(rows, columns=["actor_id", "partnership_id", "role"], dtype=str)
+    df = df.drop_duplicates(["actor_id", "partnership_id"])
+    return df.sort_values(["partnership_id", "actor_id"], kind="stable").reset_index(drop=True)
+
+
+def funding_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """One row per FUNDS edge.
+
+    Columns ``funder_id, recipient_id, recipient_label`` ("Actor"/"Partnership"), ``programme``,
+    ``amount`` (float, NaN when unknown), ``currency``, ``start_year``, ``end_year``.
+    """
+    nodes = g.nodes
+    rows = [
+        (u, v, _text(nodes[v].get("label")), _text(d.get("programme")), _num(d.get("amount")),
+         _text(d.get("currency")), d.get("start_year"), d.get("end_year"))
+        for u, v, d in g.edges(data=True) if d.get("type") == "FUNDS"
+    ]
+    cols = ["funder_id", "recipient_id", "recipient_label", "programme", "amount", "currency",
+            "start_year", "end_year"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("funder_id", "recipient_id", "recipient_label", "programme", "currency"):
+        df[c] = df[c].astype(str)
+    df["amount"] = df["amount"].astype("float64")
+    for c in ("start_year", "end_year"):
+        df[c] = pd.array([None if _num(v) != _num(v) else int(v) for v in df[c]], dtype="Int64")
+    return df.sort_values(["recipient_id", "funder_id", "programme"], kind="stable").reset_index(drop=True)
+
+
+def links_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """One row per LINKED_TO edge between two distinct actors: ``source_id, target_id, kind, year``."""
+    rows = [(u, v, _text(d.get("kind")), d.get("year"))
+            for u, v, d in g.edges(data=True) if d.get("type") == "LINKED_TO" and u != v]
+    df = pd.DataFrame(rows, columns=["source_id", "target_id", "kind", "year"])
+    for c in ("source_id", "target_id", "kind"):
+        df[c] = df[c].astype(str)
+    df["year"] = pd.array([None if _num(v) != _num(v) else int(v) for v in df["year"]], dtype="Int64")
+    return df.sort_values(["source_id", "target_id", "kind"], kind="stable").reset_index(drop=True)
