@@ -93,7 +93,7 @@ def family_presence(g: nx.MultiDiGraph, families: Sequence[str] = FIVE_FAMILIES)
     ...              partnerships=[Partnership("p", "P", "project")],
     ...              memberships=[Membership("u", "p"), Membership("n", "p")])
     >>> row = family_presence(dataset_to_graph(ds)).iloc[0]
-    >>> row["present"], row["completeness"]
+    >>> row["present"], float(row["completeness"])
     ('trade_unions, ngos', 0.4)
     """
     families = tuple(families)
