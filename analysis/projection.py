@@ -10,11 +10,13 @@ and 300,000 memberships project in seconds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from graph.errors import PartnetError
@@ -24,6 +26,7 @@ __all__ = [
     "actor_ids",
     "active_in",
     "actor_projection",
+    "as_actor_graph",
     "bipartite_graph",
     "filter_graph",
     "incidence_matrix",
@@ -48,8 +51,9 @@ class Filters:
         i.e. European and international bodies).
     period : (int or None, int or None) or None
         Keep only partnerships active at some time in ``[first, last]`` (inclusive; ``None`` on one
-        side leaves it open). A partnership without an end year is read as a one-year partnership
-        (``end = start``) and vice versa; one with no year at all is dropped when a period is set.
+        side leaves it open). A partnership without an end year is read as still running (open
+        end), one without a start year as running since an unknown time (open start); one with no
+        year at all is dropped when a period is set.
     partnerships : tuple of str
         Keep only these partnership ids.
 
@@ -104,26 +108,32 @@ def partnership_ids(g: nx.Graph) -> list[str]:
     return sorted(n for n, d in g.nodes(data=True) if _is_partnership(d))
 
 
-def _years(d: dict) -> tuple[int | None, int | None]:
-    start, end = d.get("start_year"), d.get("end_year")
-    start = int(start) if start is not None and start == start else None  # NaN-safe
-    end = int(end) if end is not None and end == end else None
-    if start is None:
-        start = end
-    if end is None:
-        end = start
-    return start, end
+def _year(value: object) -> int | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)  # type: ignore[call-overload]
 
 
 def active_in(d: dict, period: tuple[int | None, int | None] | None) -> bool:
-    """Whether a partnership (its node attributes ``d``) overlaps ``period`` (see `Filters.period`)."""
+    """Whether a partnership (its node attributes ``d``) overlaps ``period`` (see `Filters.period`).
+
+    A missing ``start_year`` or ``end_year`` leaves that side open; a partnership with neither is
+    not placed in any period.
+
+    >>> active_in({"start_year": 2001, "end_year": 2004}, (2004, 2008))
+    True
+    >>> active_in({"start_year": 2001, "end_year": None}, (2010, None))
+    True
+    >>> active_in({"start_year": None, "end_year": None}, (2000, 2010))
+    False
+    """
     if period is None or period == (None, None):
         return True
-    start, end = _years(d)
-    if start is None:
+    start, end = _year(d.get("start_year")), _year(d.get("end_year"))
+    if start is None and end is None:
         return False
     lo, hi = period
-    return (hi is None or start <= hi) and (lo is None or end >= lo)
+    return (hi is None or start is None or start <= hi) and (lo is None or end is None or end >= lo)
 
 
 def _funded_under(g: nx.MultiDiGraph, programmes: Iterable[str]) -> set[str]:
@@ -422,3 +432,18 @@ def partnership_projection(g: nx.MultiDiGraph, filters: Filters | None = None) -
         for a, c, x in zip(i.tolist(), j.tolist(), np.rint(s).astype(np.int64).tolist(), strict=True)
     )
     return proj
+
+
+def as_actor_graph(g: nx.Graph, filters: Filters | None = None) -> nx.Graph:
+    """The actor graph an actor-level analysis works on.
+
+    The property graph (a directed multigraph with ``label`` attributes) is turned into its
+    `actor_projection` (with links, after ``filters``); an undirected simple graph is taken to be a
+    projection already and returned as is (then ``filters`` must be ``None``).
+    """
+    if g.is_directed() or g.is_multigraph():
+        return actor_projection(g, filters)
+    if filters is not None and not filters.is_empty:
+        raise PartnetError("filters apply to the property graph, not to a projection",
+                           hint="pass the graph read from the store, or filter before projecting")
+    return g
