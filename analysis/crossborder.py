@@ -1,0 +1,239 @@
+"""Cross-border ties: partnerships spanning several countries, the country × country tie matrix,
+countries left without any cross-border tie, and the actors who carry the cross-border ties.
+
+A country is an actor's ``country`` (ISO 3166-1 alpha-2). Actors without a country — European
+and international bodies (``scope = european|international``) such as the European Commission —
+belong to no country: they neither make a partnership cross-border nor count as the foreign end
+of a tie. A tie between two actors is cross-border when both have a country and the countries
+differ. Ties are the edges of the actor projection (``analysis.projection.actor_projection``):
+co-membership of a partnership and explicit LINKED_TO links.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from analysis._tables import actors_frame, memberships_frame, partnerships_frame
+from graph.errors import PartnetError
+
+__all__ = [
+    "TIE_SOURCES",
+    "country_summary",
+    "country_tie_matrix",
+    "countries_without_cross_border",
+    "cross_border_actors",
+    "cross_border_share",
+    "partnership_countries",
+]
+
+#: Which projection ties `country_tie_matrix` counts.
+TIE_SOURCES: tuple[str, ...] = ("both", "membership", "links")
+
+
+def partnership_countries(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """The countries of each partnership's members.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per partnership (sorted by id): ``partnership_id, name, kind, members,
+        countries`` (sorted ISO codes joined with ``", "``), ``n_countries`` and
+        ``cross_border`` (``n_countries > 1``). Members without a country are not counted as a
+        country (see the module notes).
+    """
+    parts = partnerships_frame(g)
+    actors = actors_frame(g)
+    mem = memberships_frame(g).merge(actors[["id", "country"]], left_on="actor_id", right_on="id")
+    known = mem[mem["country"] != ""].drop_duplicates(["partnership_id", "country"])
+    ctry = known.groupby("partnership_id")["country"].agg(lambda s: ", ".join(sorted(s)))
+    n_ctry = known.groupby("partnership_id").size()
+    out = parts[["id", "name", "kind"]].rename(columns={"id": "partnership_id"})
+    out["members"] = out["partnership_id"].map(mem.groupby("partnership_id").size()).fillna(0).astype(np.int64)
+    out["countries"] = out["partnership_id"].map(ctry).fillna("").astype(str)
+    out["n_countries"] = out["partnership_id"].map(n_ctry).fillna(0).astype(np.int64)
+    out["cross_border"] = out["n_countries"] > 1
+    return out.reset_index(drop=True)
+
+
+def cross_border_share(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """Share of partnerships whose members come from more than one country, overall and per kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per partnership kind, then a last row ``kind = "all"``: ``partnerships``,
+        ``with_country`` (partnerships with at least one member that has a country),
+        ``cross_border`` (members from two or more countries) and ``share`` =
+        ``cross_border / with_country`` (NaN when no partnership has a country).
+
+    Notes
+    -----
+    The denominator leaves out partnerships whose country cannot be told (no members, or only
+    European bodies): they are neither national nor cross-border on the data at hand.
+    """
+    pc = partnership_countries(g)
+    pc["with_country"] = pc["n_countries"] > 0
+    grouped = pc.groupby("kind", sort=True)
+    out = pd.DataFrame({
+        "partnerships": grouped.size(),
+        "with_country": grouped["with_country"].sum(),
+        "cross_border": grouped["cross_border"].sum(),
+    }).reset_index()
+    total = pd.DataFrame([{"kind": "all", "partnerships": len(pc), "with_country": int(pc["with_country"].sum()),
+                           "cross_border": int(pc["cross_border"].sum())}])
+    out = pd.concat([out, total], ignore_index=True) if not out.empty else total
+    for c in ("partnerships", "with_country", "cross_border"):
+        out[c] = out[c].astype(np.int64)
+    out["share"] = out["cross_border"] / out["with_country"].where(out["with_country"] > 0)
+    return out
+
+
+def country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None = None, *, source: str = "both") -> pd.DataFrame:
+    """Country × country matrix of ties between actors.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    projection : networkx.Graph, optional
+        The actor projection (``analysis.projection.actor_projection(g)`` when omitted); its
+        edges carry ``shared`` (partnerships in common) and ``links`` (explicit links).
+    source : {"both", "membership", "links"}
+        Count ties from co-membership (``shared > 0``), explicit links (``links > 0``) or
+        either.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square, symmetric, indexed and columned by every country that has an actor (sorted).
+        Entry ``[A, B]`` (A ≠ B) is the number of tied actor pairs with one actor in A and one
+        in B; the diagonal ``[A, A]`` the number of tied pairs inside A. Actors without a
+        country are left out.
+
+    Notes
+    -----
+    Counts pairs of actors, not partnerships: a partnership of three French and two German
+    members adds 3 × 2 = 6 to ``[FR, DE]``. Vectorised with ``numpy.add.at`` over the edges.
+    """
+    if source not in TIE_SOURCES:
+        raise PartnetError(f"unknown tie source {source!r}", hint=f"choose one of {', '.join(TIE_SOURCES)}")
+    ctry = _countries(g)
+    codes = sorted(set(ctry.values()))
+    idx = {c: i for i, c in enumerate(codes)}
+    m = np.zeros((len(codes), len(codes)), dtype=np.int64)
+    a, b = _edge_countries(g, projection, ctry, source)
+    if len(a):
+        ia = np.fromiter((idx[x] for x in a), dtype=np.int64, count=len(a))
+        ib = np.fromiter((idx[x] for x in b), dtype=np.int64, count=len(b))
+        np.add.at(m, (ia, ib), 1)
+        off = ia != ib
+        np.add.at(m, (ib[off], ia[off]), 1)
+    return pd.DataFrame(m, index=pd.Index(codes, name="country"), columns=pd.Index(codes, name="country"))
+
+
+def country_summary(g: nx.MultiDiGraph, projection: nx.Graph | None = None) -> pd.DataFrame:
+    """Per country: actors, domestic and cross-border ties, partner countries.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country, actors, domestic_ties, cross_border_ties`` (tied actor pairs with the other
+        actor abroad), ``partner_countries`` (number) and ``partners`` (their codes, most ties
+        first); sorted by country. Built on `country_tie_matrix`.
+    """
+    mat = country_tie_matrix(g, projection)
+    actors = actors_frame(g)
+    n_actors = actors[actors["country"] != ""].groupby("country").size()
+    rows = []
+    for c in mat.index:
+        row = mat.loc[c]
+        abroad = row.drop(c)
+        abroad = abroad[abroad > 0]
+        partners = sorted(abroad.items(), key=lambda kv: (-kv[1], kv[0]))
+        rows.append({"country": c, "actors": int(n_actors.get(c, 0)), "domestic_ties": int(row[c]),
+                     "cross_border_ties": int(abroad.sum()), "partner_countries": len(partners),
+                     "partners": ", ".join(k for k, _ in partners)})
+    cols = ["country", "actors", "domestic_ties", "cross_border_ties", "partner_countries", "partners"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def countries_without_cross_border(g: nx.MultiDiGraph, projection: nx.Graph | None = None) -> pd.DataFrame:
+    """Countries that have actors but no tie to an actor of another country (rows of `country_summary`)."""
+    s = country_summary(g, projection)
+    return s[s["cross_border_ties"] == 0].reset_index(drop=True)
+
+
+def cross_border_actors(g: nx.MultiDiGraph, projection: nx.Graph | None = None, *, top: int | None = None
+                        ) -> pd.DataFrame:
+    """The actors who carry the most cross-border ties.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    projection : networkx.Graph, optional
+        The actor projection (computed when omitted).
+    top : int, optional
+        Keep the first ``top`` rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor_id, name, family, country, cross_border_ties`` (neighbours in another country),
+        ``countries_reached`` (their distinct countries, count) and ``reached`` (the codes),
+        ``ties`` (all neighbours); actors with at least one cross-border tie, sorted by
+        cross-border ties (most first), countries reached, then id.
+    """
+    ctry = _countries(g)
+    proj = _projection(g, projection)
+    names = {n: d.get("name") or n for n, d in g.nodes(data=True)}
+    fams = {n: d.get("family") or "" for n, d in g.nodes(data=True)}
+    rows = []
+    for n in sorted(proj.nodes):
+        c = ctry.get(n, "")
+        if not c:
+            continue
+        abroad = [ctry[v] for v in proj.adj[n] if ctry.get(v, "") not in ("", c)]
+        if abroad:
+            rows.append({"actor_id": n, "name": names.get(n, n), "family": fams.get(n, ""), "country": c,
+                         "cross_border_ties": len(abroad), "countries_reached": len(set(abroad)),
+                         "reached": ", ".join(sorted(set(abroad))), "ties": proj.degree(n)})
+    cols = ["actor_id", "name", "family", "country", "cross_border_ties", "countries_reached", "reached", "ties"]
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.sort_values(["cross_border_ties", "countries_reached", "actor_id"], ascending=[False, False, True],
+                          kind="stable").reset_index(drop=True)
+    return out.head(top) if top is not None else out
+
+
+# ----------------------------------------------------------------------------------------------
+def _countries(g: nx.Graph) -> dict[str, str]:
+    """actor id -> country for actors that have one."""
+    return {n: str(d["country"]) for n, d in g.nodes(data=True)
+            if d.get("label", "Actor") == "Actor" and d.get("country")}
+
+
+def _projection(g: nx.MultiDiGraph, projection: nx.Graph | None) -> nx.Graph:
+    if projection is not None:
+        return projection
+    from analysis.projection import actor_projection
+
+    return actor_projection(g)
+
+
+def _edge_countries(g: nx.MultiDiGraph, projection: nx.Graph | None, ctry: dict[str, str], source: str
+                    ) -> tuple[list[str], list[str]]:
+    proj = _projection(g, projection)
+    a, b = [], []
+    for u, v, d in proj.edges(data=True):
+        cu, cv = ctry.get(u), ctry.get(v)
+        if not cu or not cv:
+            continue
+        if source == "membership" and not d.get("shared", 0):
+            continue
+        if source == "links" and not d.get("links", 0):
+            continue
+        a.append(cu)
+        b.append(cv)
+    return a, b
