@@ -1,0 +1,247 @@
+"""The dashboard's data boundary: which store is read, the cached graph, cached analysis results.
+
+- The store is opened once per process and choice (``st.cache_resource``): kind from
+  ``PARTNET_STORE``, SQLite file from ``PARTNET_DB``, read-only when ``PARTNET_READ_ONLY`` is set
+  (the store itself then refuses writes with `graph.errors.ReadOnlyError`; Neo4j is always read
+  in read transactions).
+- Every result is keyed by the store's ``data_version()`` (a fingerprint that changes with every
+  write), so switching pages is instant and an ingest invalidates everything at once.
+  Graphs are kept with ``st.cache_resource`` (one shared, read-only object: pickling a
+  100,000-node graph on every rerun would cost seconds); frames and plain results with
+  ``st.cache_data``.
+- `page` draws the sidebar (store, location — never a password —, data version, counts) and
+  stops the page with a clear message when the store is unreachable, or with the start page
+  when it is empty.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from graph.errors import PartnetError
+from graph.store import Store
+
+__all__ = ["ROOT", "Ctx", "StoreChoice", "md", "page", "read_only_mode", "store_choice", "template_bytes"]
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "data" / "template.xlsx"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def read_only_mode() -> bool:
+    """True when ``PARTNET_READ_ONLY`` is set to 1/true/yes/on."""
+    return os.environ.get("PARTNET_READ_ONLY", "").strip().lower() in _TRUE
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    """Which store the dashboard reads: ``kind`` (sqlite/neo4j), SQLite ``path``, ``read_only``."""
+
+    kind: str
+    path: str | None
+    read_only: bool
+
+    def describe(self) -> str:
+        """The store and where it is: the SQLite path or the Neo4j URI and user, never the password."""
+        if self.kind == "neo4j":
+            from graph.config import Neo4jSettings
+
+            return f"Neo4j at {Neo4jSettings.from_env()}"
+        from graph.config import default_sqlite_path
+
+        return f"SQLite file {Path(self.path) if self.path else default_sqlite_path()}"
+
+
+def store_choice() -> StoreChoice:
+    """The store named by the environment (``PARTNET_STORE``, ``PARTNET_DB``, ``PARTNET_READ_ONLY``)."""
+    from graph.config import store_kind
+
+    kind = store_kind(None)
+    return StoreChoice(kind=kind, path=os.environ.get("PARTNET_DB") or None, read_only=read_only_mode())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open_store(kind: str, path: str | None, read_only: bool) -> Store:
+    from graph.store import open_store
+
+    return open_store(kind, path=path, read_only=read_only)
+
+
+@st.cache_resource(show_spinner="Reading the graph…", max_entries=2)
+def _graph(_store: Store, version: str) -> nx.MultiDiGraph:
+    return _store.read_graph()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _counts(_store: Store, version: str) -> dict[str, int]:
+    return _store.counts()
+
+
+def _resolve(target: str) -> Callable[..., Any]:
+    module, _, name = target.partition(":")
+    if not module.startswith("analysis.") or not name.isidentifier():
+        raise ValueError(f"not an analysis function: {target!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def _key(kwargs: dict[str, Any]) -> str:
+    return repr(sorted(kwargs.items()))
+
+
+@st.cache_data(show_spinner="Computing…", max_entries=256)
+def _cached_data(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
+    return _resolve(target)(_g, **_kwargs)
+
+
+@st.cache_resource(show_spinner="Computing…", max_entries=64)
+def _cached_resource(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
+    return _resolve(target)(_g, **_kwargs)
+
+
+@dataclass
+class Ctx:
+    """What a page gets: the store, its data version, the graph, and cached calls into ``analysis``."""
+
+    store: Store
+    choice: StoreChoice
+    version: str
+    counts: dict[str, int]
+    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the dashboard must not write (``PARTNET_READ_ONLY``)."""
+        return self.choice.read_only
+
+    @property
+    def empty(self) -> bool:
+        """True when the store holds no actor and no partnership."""
+        return not (self.counts.get("Actor") or self.counts.get("Partnership"))
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole property graph (shared: never mutate it)."""
+        if self._graph is None:
+            self._graph = _graph(self.store, self.version)
+        return self._graph
+
+    def data(self, target: str, on: Any = None, **kwargs: Any) -> Any:
+        """Call ``module:function`` of ``analysis`` on the graph, cached per data version (``st.cache_data``).
+
+        ``on`` is the graph to pass instead of the property graph; it must then be a result of
+        `resource` (its cache key is given as ``on=(key, graph)``). Keyword arguments must have a
+        stable ``repr`` (numbers, strings, tuples, frozen dataclasses).
+        """
+        name, g = self._on(on)
+        return _cached_data(self.version, target, name, _key(kwargs), g, kwargs)
+
+    def resource(self, target: str, on: Any = None, **kwargs: Any) -> Any:
+        """Like `data` for results that are graphs: one shared object (``st.cache_resource``), never mutate it."""
+        name, g = self._on(on)
+        return _cached_resource(self.version, target, name, _key(kwargs), g, kwargs)
+
+    def _on(self, on: Any) -> tuple[str, Any]:
+        if on is None:
+            return "graph", self.graph
+        name, g = on
+        return name, g
+
+
+def md(text: Any) -> str:
+    """``text`` made safe for ``st.markdown``: every Markdown/HTML punctuation character backslash-escaped.
+
+    ``st.markdown`` never renders raw HTML here (``unsafe_allow_html`` stays off); this keeps a name
+    such as ``[x](javascript:...)`` or ``**x**`` from turning into a link or formatting.
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$&:])", r"\\\1", str(text))
+
+
+def template_bytes() -> bytes | None:
+    """The import template workbook (``data/template.xlsx``), generated by ``ingest.format`` when missing."""
+    if TEMPLATE.exists():
+        return TEMPLATE.read_bytes()
+    try:
+        from ingest import format as fmt
+    except ImportError:
+        return None
+    for name in ("write_template", "template_workbook", "make_template"):
+        fn = getattr(fmt, name, None)
+        if fn is None:
+            continue
+        try:
+            out = fn(TEMPLATE)
+        except (OSError, TypeError, PartnetError):
+            continue
+        if isinstance(out, bytes | bytearray):
+            return bytes(out)
+        if TEMPLATE.exists():
+            return TEMPLATE.read_bytes()
+    return None
+
+
+def _sidebar(choice: StoreChoice, version: str | None, counts: dict[str, int] | None) -> None:
+    with st.sidebar:
+        st.caption("Store")
+        st.text(choice.describe())
+        if choice.read_only:
+            st.caption("Read-only mode: upload and ingest are disabled.")
+        if version is not None:
+            st.caption(f"Data version: {version.rsplit(':', 1)[-1]}")
+        if counts:
+            st.caption(" · ".join(f"{v:,} {k}" for k, v in counts.items() if v))
+
+
+def _start_page(read_only: bool) -> None:
+    st.title("Welcome to partnet")
+    st.write("The store holds no data yet. Fill in the import template (one sheet per table: actors, "
+             "partnerships, memberships, funding, links) and load it, or load the seed dataset with "
+             "`partnet ingest data/seed`.")
+    data = template_bytes()
+    if data is not None:
+        st.download_button("Download the import template (Excel)", data, file_name="partnet-template.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="start_template")
+    else:
+        st.caption("The import template is not available in this installation (data/template.xlsx).")
+    if read_only:
+        st.info("This dashboard is read-only: ask whoever runs it to load data with `partnet ingest`.")
+    else:
+        st.write("Or open the **Data** page (left) to upload a workbook or a CSV zip.")
+
+
+def page(*, allow_empty: bool = False) -> Ctx:
+    """Open the store, draw the sidebar and return the page's `Ctx`.
+
+    Stops the page (``st.stop``) with a clear message, and no traceback, when the store cannot be
+    reached; with the start page (template download) when it is empty, unless ``allow_empty``.
+    """
+    try:
+        choice = store_choice()
+    except PartnetError as e:
+        st.error(f"Cannot choose the store: {e}")
+        st.stop()
+    try:
+        store = _open_store(choice.kind, choice.path, choice.read_only)
+        version = store.data_version()
+        counts = _counts(store, version)
+    except PartnetError as e:
+        _sidebar(choice, None, None)
+        st.error(f"Cannot read {choice.describe()}.\n\n{e.message}")
+        if e.hint:
+            st.info(f"What to do: {e.hint}")
+        st.stop()
+    _sidebar(choice, version, counts)
+    ctx = Ctx(store=store, choice=choice, version=version, counts=counts)
+    if ctx.empty and not allow_empty:
+        _start_page(choice.read_only)
+        st.stop()
+    return ctx
