@@ -61,6 +61,9 @@ class Neo4jStore(Store):
             self._driver.verify_connectivity()
             if not read_only:
                 self._setup_schema()
+        except (neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
+            self._driver.close()
+            raise self._translate(e, "connect") from None
         except BaseException:
             self._driver.close()
             raise
