@@ -15,6 +15,7 @@ import pandas as pd
 
 __all__ = [
     "actors_frame",
+    "default_communities",
     "funding_frame",
     "links_frame",
     "memberships_frame",
@@ -113,3 +114,23 @@ def links_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
         df[c] = df[c].astype(str)
     df["year"] = pd.array([None if _num(v) != _num(v) else int(v) for v in df["year"]], dtype="Int64")
     return df.sort_values(["source_id", "target_id", "kind"], kind="stable").reset_index(drop=True)
+
+
+def default_communities(g: nx.MultiDiGraph, projection: nx.Graph | None = None) -> pd.Series | None:
+    """Actor id -> community from ``analysis.communities`` with its default (seeded) settings.
+
+    ``None`` when that module is not available, so that exports and reports still work without
+    the community column.
+    """
+    try:
+        from analysis import communities as _communities
+    except ImportError:
+        return None
+    if projection is None:
+        from analysis.projection import actor_projection
+
+        projection = actor_projection(g)
+    frame = _communities.louvain(projection)  # actor -> community
+    from analysis.gaps import community_series
+
+    return community_series(frame)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import networkx as nx
 import pandas as pd
 
-from analysis._tables import actors_frame, memberships_frame
+from analysis._tables import actors_frame, default_communities, memberships_frame
 from analysis.gaps import community_series, partnerships_without_union
 from graph.errors import PartnetError
 from graph.model import FAMILIES, FIVE_FAMILIES
@@ -424,13 +424,11 @@ def _projection(g: nx.MultiDiGraph) -> nx.Graph:
 
 
 def _default_communities(g: nx.MultiDiGraph, projection: nx.Graph | None) -> pd.Series:
-    try:
-        from analysis.communities import louvain_communities as _louvain
-    except ImportError:  # pragma: no cover - analysis.communities not installed
+    comm = default_communities(g, projection)
+    if comm is None:  # pragma: no cover - analysis.communities not installed
         raise PartnetError("no communities given and analysis.communities is not available",
-                           hint="pass communities= (actor -> community)") from None
-    proj = projection if projection is not None else _projection(g)
-    return community_series(_louvain(proj))
+                           hint="pass communities= (actor -> community)")
+    return comm
 
 
 def _scope(g: nx.MultiDiGraph, actors: pd.DataFrame, mem: pd.DataFrame, *, partnership: str | None,
