@@ -16,7 +16,56 @@ import pandas as pd
 
 from graph.errors import PartnetError
 
-__all__ = ["community_graph", "ego_network", "select_actors"]
+__all__ = ["actor_profile", "community_graph", "ego_network", "graph_facets", "restrict_actors", "select_actors"]
+
+
+def graph_facets(g: nx.MultiDiGraph) -> dict[str, object]:
+    """The values a view of the property graph can be filtered on.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph (``graph.convert.dataset_to_graph``).
+
+    Returns
+    -------
+    dict
+        ``countries`` (sorted ISO codes of actors; ``""`` when some actor has none), ``families``,
+        ``kinds`` and ``programmes`` (sorted distinct values), ``partnerships`` (id -> name, sorted by
+        name), ``actors`` (id -> name, sorted by name) and ``years`` (``(first, last)`` over the
+        partnerships' start and end years, or ``None`` when no year is known).
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor("a", "A", "ngo", country="FR")],
+    ...              partnerships=[Partnership("p", "P", "project", start_year=2002, end_year=2005)])
+    >>> f = graph_facets(dataset_to_graph(ds))
+    >>> f["countries"], f["families"], f["years"]
+    (['FR'], ['ngos'], (2002, 2005))
+    """
+    countries, families, kinds, programmes, years = set(), set(), set(), set(), []
+    actors, parts = {}, {}
+    for n, d in g.nodes(data=True):
+        if d.get("label") == "Actor":
+            countries.add(d.get("country") or "")
+            families.add(d.get("family") or "other")
+            actors[n] = d.get("name") or n
+        elif d.get("label") == "Partnership":
+            kinds.add(d.get("kind") or "")
+            parts[n] = d.get("name") or n
+            years += [y for y in (d.get("start_year"), d.get("end_year")) if y is not None and y == y]
+    for _, _, d in g.edges(data=True):
+        if d.get("type") == "FUNDS" and d.get("programme"):
+            programmes.add(d["programme"])
+    return {
+        "countries": sorted(countries), "families": sorted(families), "kinds": sorted(k for k in kinds if k),
+        "programmes": sorted(programmes),
+        "partnerships": dict(sorted(parts.items(), key=lambda kv: (str(kv[1]).casefold(), kv[0]))),
+        "actors": dict(sorted(actors.items(), key=lambda kv: (str(kv[1]).casefold(), kv[0]))),
+        "years": (int(min(years)), int(max(years))) if years else None,
+    }
 
 
 def select_actors(
@@ -188,6 +237,106 @@ def community_graph(proj: nx.Graph, membership: Mapping[str, int], *, weight: st
             else:
                 out.add_edge(int(a), int(b), weight=float(s), ties=int(cnt))
     return out
+
+
+def actor_profile(g: nx.MultiDiGraph, actor: str) -> dict[str, pd.DataFrame]:
+    """What the property graph records about one actor.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    actor : str
+        The actor's id.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``properties``: ``field, value`` rows (name, aliases, type, family, country, city, scope,
+        website, source, section; empty values left out); ``partnerships``: ``partnership_id, name,
+        kind, role`` of its memberships (sorted by name); ``funding``: ``direction`` ("funds" or
+        "funded by"), ``other_id``, ``other``, ``programme``, ``amount``; ``links``: ``other_id``,
+        ``other``, ``kind``, ``year``.
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Membership, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor("a", "A", "ngo", city="Gent")], partnerships=[Partnership("p", "P", "project")],
+    ...              memberships=[Membership("a", "p", "lead")])
+    >>> prof = actor_profile(dataset_to_graph(ds), "a")
+    >>> prof["partnerships"][["name", "role"]].values.tolist()
+    [['P', 'lead']]
+    """
+    if actor not in g or g.nodes[actor].get("label") != "Actor":
+        raise PartnetError(f"actor {actor!r} is not in the graph", hint="pick an actor from the list")
+    d = g.nodes[actor]
+    fields = ("name", "aliases", "type", "family", "country", "city", "scope", "website", "source", "section")
+    props = []
+    for f in fields:
+        v = d.get(f)
+        if isinstance(v, list | tuple):
+            v = "; ".join(map(str, v))
+        if v not in (None, ""):
+            props.append((f, str(v)))
+    memberships, funding, links = [], [], []
+    for _, p, e in g.out_edges(actor, data=True):
+        t = e.get("type")
+        if t == "MEMBER_OF":
+            pd_ = g.nodes[p]
+            memberships.append((p, pd_.get("name") or p, pd_.get("kind") or "", e.get("role") or ""))
+        elif t == "FUNDS":
+            funding.append(("funds", p, g.nodes[p].get("name") or p, e.get("programme") or "", e.get("amount")))
+        elif t == "LINKED_TO":
+            links.append((p, g.nodes[p].get("name") or p, e.get("kind") or "", e.get("year")))
+    for u, _, e in g.in_edges(actor, data=True):
+        t = e.get("type")
+        if t == "FUNDS":
+            funding.append(("funded by", u, g.nodes[u].get("name") or u, e.get("programme") or "", e.get("amount")))
+        elif t == "LINKED_TO":
+            links.append((u, g.nodes[u].get("name") or u, e.get("kind") or "", e.get("year")))
+    parts = pd.DataFrame(memberships, columns=["partnership_id", "name", "kind", "role"])
+    return {
+        "properties": pd.DataFrame(props, columns=["field", "value"]),
+        "partnerships": parts.sort_values(["name", "partnership_id"], key=lambda s: s.str.casefold(),
+                                          ignore_index=True),
+        "funding": pd.DataFrame(funding, columns=["direction", "other_id", "other", "programme", "amount"]),
+        "links": pd.DataFrame(links, columns=["other_id", "other", "kind", "year"]),
+    }
+
+
+def restrict_actors(g: nx.MultiDiGraph, actors: Iterable[str]) -> nx.MultiDiGraph:
+    """The property graph with only the given actors (every partnership kept), for exporting a view.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph (possibly already filtered with `analysis.projection.filter_graph`).
+    actors : iterable of str
+        The actor ids to keep; other actors and their relationships are dropped.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A new graph: the kept actors, every non-actor node, and the relationships among them;
+        partnerships left without any kept member are dropped.
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Membership, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor("a", "A", "ngo"), Actor("b", "B", "ngo")],
+    ...              partnerships=[Partnership("p", "P", "project"), Partnership("q", "Q", "project")],
+    ...              memberships=[Membership("a", "p"), Membership("b", "q")])
+    >>> sorted(restrict_actors(dataset_to_graph(ds), ["a"]))
+    ['a', 'p']
+    """
+    keep = set(actors)
+    nodes = [n for n, d in g.nodes(data=True) if d.get("label") != "Actor" or n in keep]
+    h = g.subgraph(nodes)
+    with_members = {v for u, v, d in h.edges(data=True) if d.get("type") == "MEMBER_OF"}
+    drop = [n for n, d in h.nodes(data=True) if d.get("label") == "Partnership" and n not in with_members]
+    return g.subgraph([n for n in nodes if n not in set(drop)]).copy()
 
 
 def _top(values: pd.Series, k: int = 3) -> str:

@@ -30,7 +30,7 @@ import streamlit as st
 from graph.errors import PartnetError
 from graph.store import Store
 
-__all__ = ["ROOT", "Ctx", "StoreChoice", "md", "page", "read_only_mode", "store_choice", "template_bytes"]
+__all__ = ["ROOT", "Ctx", "Named", "StoreChoice", "md", "page", "read_only_mode", "store_choice", "template_bytes"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "data" / "template.xlsx"
@@ -93,18 +93,54 @@ def _resolve(target: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
+@dataclass(frozen=True)
+class Named:
+    """An argument that is itself a cached result (a graph, a frame): its ``key`` stands for it in cache keys."""
+
+    key: str
+    value: Any = field(compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<{self.key}>"
+
+
 def _key(kwargs: dict[str, Any]) -> str:
     return repr(sorted(kwargs.items()))
 
 
+def _unwrap(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.value if isinstance(v, Named) else v for k, v in kwargs.items()}
+
+
 @st.cache_data(show_spinner="Computing…", max_entries=256)
 def _cached_data(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
-    return _resolve(target)(_g, **_kwargs)
+    return _resolve(target)(_g, **_unwrap(_kwargs))
 
 
 @st.cache_resource(show_spinner="Computing…", max_entries=64)
 def _cached_resource(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
-    return _resolve(target)(_g, **_kwargs)
+    return _resolve(target)(_g, **_unwrap(_kwargs))
+
+
+@st.cache_data(show_spinner="Laying out the graph…", max_entries=64)
+def _cached_layout(version: str, key: str, _g: nx.Graph) -> dict[Any, tuple[float, float]]:
+    from dashboard.network_view import layout
+
+    return layout(_g)
+
+
+@st.cache_data(show_spinner="Drawing…", max_entries=32)
+def _cached_html(version: str, key: str, _render: Callable[..., str], _kwargs: dict[str, Any]) -> str:
+    return _render(**_kwargs)
+
+
+@dataclass(frozen=True)
+class Communities:
+    """Community membership (a `Named` dict actor -> community id), names (id -> label) and the table."""
+
+    membership: Named
+    names: dict[int, str]
+    table: Any = None
 
 
 @dataclass
@@ -137,9 +173,9 @@ class Ctx:
     def data(self, target: str, on: Any = None, **kwargs: Any) -> Any:
         """Call ``module:function`` of ``analysis`` on the graph, cached per data version (``st.cache_data``).
 
-        ``on`` is the graph to pass instead of the property graph; it must then be a result of
-        `resource` (its cache key is given as ``on=(key, graph)``). Keyword arguments must have a
-        stable ``repr`` (numbers, strings, tuples, frozen dataclasses).
+        ``on`` is the graph to pass instead of the property graph: a `Named` result of `resource`.
+        Keyword arguments must have a stable ``repr`` (numbers, strings, tuples, frozen dataclasses)
+        or be `Named` cached results.
         """
         name, g = self._on(on)
         return _cached_data(self.version, target, name, _key(kwargs), g, kwargs)
@@ -149,11 +185,74 @@ class Ctx:
         name, g = self._on(on)
         return _cached_resource(self.version, target, name, _key(kwargs), g, kwargs)
 
-    def _on(self, on: Any) -> tuple[str, Any]:
+    def _on(self, on: Named | None) -> tuple[str, Any]:
         if on is None:
             return "graph", self.graph
-        name, g = on
-        return name, g
+        return on.key, on.value
+
+    def named(self, target: str, on: Named | None = None, **kwargs: Any) -> Named:
+        """`resource` wrapped as a `Named` argument for further cached calls."""
+        key = f"{target}{'@' + on.key if on else ''}{_key(kwargs) if kwargs else ''}"
+        return Named(key, self.resource(target, on=on, **kwargs))
+
+    def layout(self, g: Named) -> dict[Any, tuple[float, float]]:
+        """Positions of the nodes of a cached graph (`dashboard.network_view.layout`), cached per data version."""
+        return _cached_layout(self.version, g.key, g.value)
+
+    def html(self, key: str, render: Callable[..., str], **kwargs: Any) -> str:
+        """``render(**kwargs)`` cached per data version and ``key`` (which must name everything it depends on)."""
+        return _cached_html(self.version, key, render, kwargs)
+
+    def facets(self) -> dict[str, Any]:
+        """What views can be filtered on (`analysis.views.graph_facets`)."""
+        return self.data("analysis.views:graph_facets")
+
+    @property
+    def projection(self) -> Named:
+        """The actor–actor projection of the whole graph (shared partnerships and links)."""
+        return self.named("analysis.projection:actor_projection")
+
+    def communities(self) -> Communities:
+        """Louvain communities of the actor projection (`analysis.communities`), with their labels."""
+        return Communities(Named("communities", {}), {})
+
+    def profile(self, actor: str) -> dict[str, Any]:
+        """`analysis.views.actor_profile` of one actor (properties, partnerships, funding, links)."""
+        return self.data("analysis.views:actor_profile", actor=actor)
+
+    def export_file(self, fmt: str, build: Callable[[], nx.MultiDiGraph] | None = None,
+                    **kwargs: Any) -> Callable[[], bytes]:
+        """A callable giving the bytes of `analysis.export.export` (CSV as a zip), for ``st.download_button``.
+
+        The export runs only when the user clicks; ``build`` gives the graph to export (default: the
+        whole property graph).
+        """
+        whole = self.graph
+
+        def make() -> bytes:
+            g = build() if build is not None else whole
+            import io
+            import tempfile
+            import zipfile
+
+            from analysis.export import export
+
+            with tempfile.TemporaryDirectory(prefix="partnet-export-") as tmp:
+                out = Path(tmp) / ("csv" if fmt == "csv" else f"partnet.{fmt}")
+                paths = export(g, fmt, out, **kwargs)
+                if fmt != "csv":
+                    return Path(paths[0]).read_bytes()
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for p in paths:
+                        zf.write(p, arcname=Path(p).name)
+                return buf.getvalue()
+
+        return make
+
+    def centrality(self) -> Any:
+        """`analysis.centrality.actor_centrality` of the whole actor projection (a frame)."""
+        return self.data("analysis.centrality:actor_centrality", on=self.projection)
 
 
 def md(text: Any) -> str:

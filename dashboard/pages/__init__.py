@@ -1,0 +1,1 @@
+"""The dashboard's pages: each one calls `analysis` through `dashboard.state` and renders."""

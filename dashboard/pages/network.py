@@ -1,0 +1,113 @@
+"""Network: the actor–actor graph drawn with pyvis; colour, size, filters, ego view, downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.projection import Filters
+from dashboard import state
+from dashboard.network_view import MAX_NODES, render_communities, render_network
+
+ctx = state.page()
+facets = ctx.facets()
+comm = ctx.communities()
+cent = ctx.centrality()
+MEASURES = {"degree": "Degree (contacts)", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
+            "closeness": "Closeness", "eigenvector": "Eigenvector", "pagerank": "PageRank"}
+MEASURES = {k: v for k, v in MEASURES.items() if k in cent.columns}
+
+st.title("Network")
+with st.sidebar:
+    st.subheader("View")
+    color_by = st.radio("Colour by", ["family", "community"], horizontal=True, key="net_color")
+    size_by = st.selectbox("Size by", list(MEASURES), format_func=MEASURES.get, key="net_size")
+    st.subheader("Filters")
+    countries = st.multiselect("Country", facets["countries"], key="net_countries",
+                               format_func=lambda c: c or "European / international")
+    families = st.multiselect("Family", facets["families"], key="net_families",
+                              format_func=lambda f: f.replace("_", " "))
+    parts = st.multiselect("Partnership", list(facets["partnerships"]), key="net_parts",
+                           format_func=lambda p: facets["partnerships"][p])
+    programmes = st.multiselect("Programme (funded under)", facets["programmes"], key="net_programmes")
+    communities = st.multiselect("Community", sorted(comm.names), key="net_communities",
+                                 format_func=lambda c: comm.names[c])
+    period = None
+    if facets["years"]:
+        lo, hi = facets["years"]
+        if lo < hi:
+            chosen = st.slider("Period (partnerships active)", lo, hi, (lo, hi), key="net_period")
+            period = None if chosen == (lo, hi) else chosen
+    min_weight = st.number_input("Minimum tie weight (shared partnerships + links)", 1, 100, 1, key="net_minw")
+    default_hide = bool(parts or programmes or period)
+    hide = st.checkbox("Hide actors without ties", value=default_hide, key=f"net_hide_{default_hide}")
+
+filters = Filters(countries=tuple(countries), programmes=tuple(programmes), partnerships=tuple(parts),
+                  period=period)
+proj = ctx.named("analysis.projection:actor_projection", filters=filters)
+sel = ctx.named("analysis.views:select_actors", on=proj, families=tuple(families),
+                communities=tuple(communities), membership=comm.membership, min_weight=min_weight,
+                drop_isolates=hide)
+names = {n: d.get("name") or n for n, d in sel.value.nodes(data=True)}
+
+c1, c2 = st.columns([3, 1])
+ego = c1.selectbox("Search an actor", sorted(names, key=lambda n: (str(names[n]).casefold(), n)), index=None,
+                   format_func=lambda n: f"{names[n]} ({sel.value.nodes[n].get('country') or 'EU/intl'})",
+                   placeholder="Type a name to see its ego network…", key="net_ego")
+hops = c2.radio("Hops", [1, 2], horizontal=True, key="net_hops", disabled=ego is None)
+
+view = ctx.named("analysis.views:ego_network", on=sel, actor=ego, radius=hops) if ego else sel
+g = view.value
+sizes = dict(zip(cent["id"], cent[size_by], strict=True))
+aggregate = ego is None and g.number_of_nodes() > MAX_NODES
+if aggregate:
+    q = ctx.named("analysis.views:community_graph", on=view, membership=comm.membership)
+    note = (f"{g.number_of_nodes():,} actors are more than {MAX_NODES:,}: each node is a community "
+            f"(size = actors). Filter, or search an actor, to see single actors.")
+    page_html = ctx.html(f"communities|{q.key}", render_communities, q=q.value, positions=ctx.layout(q),
+                         names=comm.names, actor_names=facets["actors"], note=note)
+    st.info(note)
+else:
+    what = f"ego network of {names[ego]} at {hops} hop{'s' if hops > 1 else ''}, " if ego else ""
+    note = f"{what}{g.number_of_nodes():,} actors, {g.number_of_edges():,} ties"
+    page_html = ctx.html(f"actors|{view.key}|{color_by}|{size_by}", render_network, g=g,
+                         positions=ctx.layout(view), color_by=color_by, membership=comm.membership.value,
+                         community_names=comm.names, sizes=sizes, size_label=MEASURES[size_by], focus=ego,
+                         note=note)
+    st.caption(note)
+
+if ego:
+    left, right = st.columns([3, 1])
+else:
+    left, right = st.container(), None
+with left:
+    st.iframe(page_html, height=720)
+if right is not None:
+    with right:
+        d = g.nodes[ego]
+        st.subheader("Actor")
+        st.markdown(f"**{state.md(d.get('name') or ego)}**")
+        prof = ctx.profile(ego)
+        st.dataframe(prof["properties"], hide_index=True, width="stretch")
+        row = cent.loc[cent["id"] == ego]
+        if len(row):
+            st.caption("Centrality (rank among all actors)")
+            st.dataframe(row[[c for c in cent.columns if c.startswith("rank_")]].T.rename(columns=lambda _: "rank"),
+                         width="stretch")
+        st.caption(f"Partnerships ({len(prof['partnerships'])})")
+        st.dataframe(prof["partnerships"][["name", "role", "kind"]], hide_index=True, width="stretch")
+        if len(prof["links"]):
+            st.caption("Explicit links")
+            st.dataframe(prof["links"][["other", "kind", "year"]], hide_index=True, width="stretch")
+
+
+
+def _shown() -> object:
+    from analysis.projection import filter_graph
+    from analysis.views import restrict_actors
+
+    return restrict_actors(filter_graph(ctx.graph, filters), list(g.nodes))
+
+
+st.download_button("Download the filtered graph (GEXF)", ctx.export_file("gexf", build=_shown),
+                   file_name="partnet-network.gexf", mime="application/gexf+xml", key="net_gexf",
+                   help="Actors shown, their partnerships and every relationship among them, for Gephi.")

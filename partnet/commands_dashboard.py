@@ -1,0 +1,78 @@
+"""``partnet serve``: run the Streamlit dashboard on a store."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from partnet.cli import friendly_errors, store_options
+
+__all__ = ["register", "serve_command", "serve_env"]
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+
+
+def serve_command(host: str, port: int) -> list[str]:
+    """The ``streamlit run`` command line: headless, usage statistics off, bound to ``host:port``."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.headless", "true",
+        "--server.address", host,
+        "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--server.runOnSave", "false",
+        "--global.developmentMode", "false",
+        "--client.toolbarMode", "minimal",
+        "--server.maxUploadSize", str(max(1, _upload_limit_mb())),
+    ]
+
+
+def _upload_limit_mb() -> int:
+    from dashboard.limits import MAX_UPLOAD_MB
+
+    return MAX_UPLOAD_MB
+
+
+def serve_env(store_kind: str | None, db_path: str | None, read_only: bool) -> dict[str, str]:
+    """The environment the dashboard process gets: the store choice as ``PARTNET_*`` variables."""
+    env = dict(os.environ)
+    if store_kind:
+        env["PARTNET_STORE"] = store_kind
+    if db_path:
+        env["PARTNET_DB"] = str(Path(db_path).expanduser().resolve())
+    if read_only:
+        env["PARTNET_READ_ONLY"] = "1"
+    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    return env
+
+
+def register(cli: click.Group) -> None:
+    """Add ``serve`` to the ``partnet`` command group."""
+
+    @cli.command("serve")
+    @store_options
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+    @click.option("--port", default=8501, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+    @click.option("--read-only", is_flag=True, default=False,
+                  help="Hide upload and ingest, and open the store read-only (also PARTNET_READ_ONLY=1).")
+    @friendly_errors
+    def serve(store_kind: str | None, db_path: str | None, host: str, port: int, read_only: bool) -> None:
+        """Open the dashboard on the store: http://HOST:PORT (Ctrl-C stops it).
+
+        The store is the one `partnet store info` describes (--store/--db, else PARTNET_STORE and
+        PARTNET_DB); nothing is fetched from the internet.
+        """
+        from graph.config import store_kind as resolve_kind
+
+        env = serve_env(resolve_kind(store_kind), db_path, read_only)
+        click.echo(f"partnet dashboard on http://{host}:{port} (Ctrl-C to stop)", err=True)
+        try:
+            code = subprocess.call(serve_command(host, port), env=env)
+        except KeyboardInterrupt:
+            code = 0
+        sys.exit(code)
