@@ -9,9 +9,10 @@ a file from one version to the next and is applied on open.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from graph.errors import IntegrityError, ReadOnlyError, StoreError, StoreUnavailable
@@ -54,6 +55,15 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
+#: Seconds a write waits for another process's write transaction before giving up (PARTNET_LOCK_TIMEOUT).
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+
+def _lock_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PARTNET_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
 
 _TABLE_OF = {"Actor": "actors", "Partnership": "partnerships", "MEMBER_OF": "memberships",
              "FUNDS": "funding", "LINKED_TO": "links"}
@@ -85,9 +95,12 @@ class SQLiteStore(Store):
 
     name = "sqlite"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, timeout: float | None = None) -> None:
         self.path = Path(path).expanduser()
         self.read_only = read_only
+        if timeout is None:
+            timeout = _lock_timeout()
+        self.timeout = timeout
         try:
             if read_only:
                 if not self.path.exists():
@@ -95,8 +108,7 @@ class SQLiteStore(Store):
                         f"SQLite store {self.path} does not exist",
                         hint="ingest data first (partnet ingest PATH) or point PARTNET_DB at an existing file",
                     )
-                self._con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                            timeout=timeout, isolation_level=None, check_same_thread=False)
+                self._con = self._connect_read_only(timeout)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
@@ -117,9 +129,37 @@ class SQLiteStore(Store):
                 hint="check that the folder exists and is writable, or set PARTNET_DB / --db to another path",
             ) from None
 
+    def _connect_read_only(self, timeout: float) -> sqlite3.Connection:
+        """Open ``mode=ro``; in a folder nobody may write to, fall back to ``immutable=1``.
+
+        A WAL-mode file needs its ``-shm`` beside it even to be read; in a read-only folder
+        that cannot be created. No writer can change the file there either (it would need to
+        create ``-wal``), so reading it as immutable is safe, provided no ``-wal`` holds
+        committed data that is not yet in the file.
+        """
+        uri = self.path.resolve().as_uri()
+        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, isolation_level=None,
+                              check_same_thread=False)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return con
+        except sqlite3.OperationalError:
+            con.close()
+            folder = self.path.resolve().parent
+            if os.access(folder, os.W_OK) or Path(f"{self.path}-wal").exists():
+                raise
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, isolation_level=None,
+                               check_same_thread=False)
+
     # -- errors --------------------------------------------------------------------
     def _error(self, e: sqlite3.Error, doing: str) -> StoreError:
         msg = str(e)
+        code = getattr(e, "sqlite_errorname", "")
+        if code == "SQLITE_FULL" or (code.startswith("SQLITE_IOERR") and doing != "open"):
+            return StoreError(
+                f"could not {doing} the SQLite store {self.path}: {msg} ({code}) - the disk is full, the file "
+                "hit a size limit, or the device failed; the transaction was rolled back, nothing was written",
+                hint="free some space (or move the store with PARTNET_DB / --db), then retry")
         if "readonly" in msg or "read-only" in msg:
             return StoreUnavailable(
                 f"the SQLite store {self.path} is read-only ({doing}: {msg})",
@@ -132,8 +172,10 @@ class SQLiteStore(Store):
                 "or set PARTNET_DB / --db to another path",
             )
         if "locked" in msg or "busy" in msg:
-            return StoreError(f"the SQLite store {self.path} stayed locked by another process ({msg})",
-                              hint="wait for the other partnet command to finish, then retry")
+            return StoreError(f"the SQLite store {self.path} stayed locked by another process for "
+                              f"{getattr(self, 'timeout', DEFAULT_LOCK_TIMEOUT):.0f} s ({msg}); nothing was written",
+                              hint="wait for the other partnet command to finish, then retry "
+                              "(PARTNET_LOCK_TIMEOUT sets how many seconds to wait)")
         if "full" in msg:
             return StoreError(f"the disk holding {self.path} is full ({msg}); nothing was written",
                               hint="free some space or move the store (PARTNET_DB / --db)")
@@ -171,14 +213,19 @@ class SQLiteStore(Store):
         try:
             yield self._con
         except BaseException:
-            self._con.execute("ROLLBACK")
+            # SQLite may already have rolled back by itself (disk full, I/O error): then a
+            # second ROLLBACK would fail and hide the real error.
+            if self._con.in_transaction:
+                with suppress(sqlite3.Error):
+                    self._con.execute("ROLLBACK")
             raise
         else:
             try:
                 self._con.execute("COMMIT")
             except BaseException:
                 if self._con.in_transaction:
-                    self._con.execute("ROLLBACK")
+                    with suppress(sqlite3.Error):
+                        self._con.execute("ROLLBACK")
                 raise
 
     # -- writing -------------------------------------------------------------------
