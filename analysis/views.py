@@ -16,7 +16,15 @@ import pandas as pd
 
 from graph.errors import PartnetError
 
-__all__ = ["actor_profile", "community_graph", "ego_network", "graph_facets", "restrict_actors", "select_actors"]
+__all__ = [
+    "actor_profile",
+    "community_graph",
+    "ego_network",
+    "graph_facets",
+    "partnership_overview",
+    "restrict_actors",
+    "select_actors",
+]
 
 
 def graph_facets(g: nx.MultiDiGraph) -> dict[str, object]:
@@ -337,6 +345,52 @@ def restrict_actors(g: nx.MultiDiGraph, actors: Iterable[str]) -> nx.MultiDiGrap
     with_members = {v for u, v, d in h.edges(data=True) if d.get("type") == "MEMBER_OF"}
     drop = [n for n, d in h.nodes(data=True) if d.get("label") == "Partnership" and n not in with_members]
     return g.subgraph([n for n in nodes if n not in set(drop)]).copy()
+
+
+def partnership_overview(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """One row per partnership with its years, members' countries and families, and funding.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``partnership_id, name, kind, level, start_year, end_year, parent_id, members, countries,
+        n_countries, cross_border`` (from `analysis.crossborder.partnership_countries`), ``present,
+        missing, completeness, has_union`` (from `analysis.gaps.family_presence`), ``funders``
+        (number), ``amount`` (known total), ``hhi`` and ``single_funder`` (from
+        `analysis.funding.funding_concentration`; empty for unfunded partnerships); sorted by name.
+
+    Notes
+    -----
+    A join on the partnership id of the three analyses named above; see them for the methods.
+    """
+    from analysis.crossborder import partnership_countries
+    from analysis.funding import funding_concentration
+    from analysis.gaps import family_presence
+
+    rows = [(n, d.get("level") or "", d.get("start_year"), d.get("end_year"), d.get("parent_id") or "")
+            for n, d in g.nodes(data=True) if d.get("label") == "Partnership"]
+    base = pd.DataFrame(rows, columns=["partnership_id", "level", "start_year", "end_year", "parent_id"])
+    for c in ("start_year", "end_year"):
+        base[c] = pd.array([None if v is None or v != v else int(v) for v in base[c]], dtype="Int64")
+    fam = family_presence(g)
+    fam["has_union"] = fam["trade_unions"] > 0
+    xb = partnership_countries(g)[["partnership_id", "countries", "n_countries", "cross_border"]]
+    fund = funding_concentration(g)[["recipient_id", "funders", "amount", "hhi", "single_funder"]]
+    out = (fam[["partnership_id", "name", "kind", "members", "present", "missing", "completeness", "has_union"]]
+           .merge(base, on="partnership_id", how="left")
+           .merge(xb, on="partnership_id", how="left")
+           .merge(fund.rename(columns={"recipient_id": "partnership_id"}), on="partnership_id", how="left"))
+    out["funders"] = out["funders"].fillna(0).astype("int64")
+    cols = ["partnership_id", "name", "kind", "level", "start_year", "end_year", "parent_id", "members", "countries",
+            "n_countries", "cross_border", "present", "missing", "completeness", "has_union", "funders", "amount",
+            "hhi", "single_funder"]
+    return out[cols].sort_values(["name", "partnership_id"], key=lambda s: s.astype(str).str.casefold(),
+                                 ignore_index=True)
 
 
 def _top(values: pd.Series, k: int = 3) -> str:

@@ -18,6 +18,7 @@ pyvis's template fetches Bootstrap (and tom-select) from a CDN in every mode. So
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import random
@@ -30,7 +31,8 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from pyvis.network import Network
 
 __all__ = [
@@ -132,10 +134,8 @@ class OfflineNetwork(Network):
     def __init__(self, height: int = 640) -> None:
         super().__init__(height=f"{height}px", width="100%", cdn_resources="in_line", directed=False)
         self.px_height = height
-        self.templateEnv = Environment(
-            loader=ChoiceLoader([FileSystemLoader(str(_TEMPLATES)), FileSystemLoader(str(_PYVIS_TEMPLATES))]),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-        )
+        self.templateEnv = Environment(loader=FileSystemLoader(str(_TEMPLATES)),
+                                       autoescape=select_autoescape(default=True, default_for_string=True))
 
     def render(self, *, legend: list[tuple[str, str]], note: str = "", focus: str | None = None,
                png_name: str = "partnet-network.png") -> str:
@@ -145,8 +145,18 @@ class OfflineNetwork(Network):
                 raise ValueError(f"not a #rrggbb colour: {colour!r}")
         return self.templateEnv.get_template("network.html").render(
             nodes=self.nodes, edges=self.edges, options=self.options, height=self.px_height, legend=legend,
-            note=note, focus=focus, png_name=png_name, nonce=secrets.token_urlsafe(16),
+            note=note, focus=focus, png_name=png_name, nonce=secrets.token_urlsafe(16), vis_js=_vis_js(),
         )
+
+
+@functools.cache
+def _vis_js() -> Markup:
+    """pyvis's bundled vis-network 9.1.2, without its source-map comment (which would name a file to fetch)."""
+    text = (_PYVIS_TEMPLATES / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
+    text = re.sub(r"//# sourceMappingURL=\S*", "", text)
+    if "</script" in text.lower():
+        raise RuntimeError("vis-network.min.js holds '</script': it cannot be inlined safely")
+    return Markup(text)
 
 
 def _options(n_nodes: int) -> dict[str, Any]:

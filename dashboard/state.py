@@ -16,13 +16,16 @@
 
 from __future__ import annotations
 
+import functools
+import html
 import importlib
+import importlib.util
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import networkx as nx
 import streamlit as st
@@ -30,7 +33,8 @@ import streamlit as st
 from graph.errors import PartnetError
 from graph.store import Store
 
-__all__ = ["ROOT", "Ctx", "Named", "StoreChoice", "md", "page", "read_only_mode", "store_choice", "template_bytes"]
+__all__ = ["ROOT", "Ctx", "Named", "StoreChoice", "md", "page", "plain", "read_only_mode", "store_choice",
+           "template_bytes"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "data" / "template.xlsx"
@@ -143,6 +147,29 @@ class Communities:
     table: Any = None
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _communities(version: str, _frame: Any) -> Communities:
+    from analysis.gaps import community_series
+
+    series = community_series(_frame)
+    membership = {k: int(v) for k, v in series.items() if v == v}
+    names: dict[int, str] = {c: f"community {c}" for c in sorted(set(membership.values()))}
+    if hasattr(_frame, "columns") and "label" in _frame.columns and "community" in _frame.columns:
+        for c, label in _frame.drop_duplicates("community")[["community", "label"]].itertuples(index=False):
+            if c == c and label:
+                names[int(c)] = f"{int(c)}: {label}"
+    return Communities(Named(f"communities@{version}", membership), names, _frame)
+
+
+def _stop_with(e: PartnetError) -> NoReturn:
+    """Show an error a user can act on (message and hint, no traceback) and stop the page."""
+    st.error(e.message)
+    if e.hint:
+        st.info(f"What to do: {e.hint}")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop raises; keeps type checkers honest
+
+
 @dataclass
 class Ctx:
     """What a page gets: the store, its data version, the graph, and cached calls into ``analysis``."""
@@ -178,12 +205,18 @@ class Ctx:
         or be `Named` cached results.
         """
         name, g = self._on(on)
-        return _cached_data(self.version, target, name, _key(kwargs), g, kwargs)
+        try:
+            return _cached_data(self.version, target, name, _key(kwargs), g, kwargs)
+        except PartnetError as e:
+            _stop_with(e)
 
     def resource(self, target: str, on: Any = None, **kwargs: Any) -> Any:
         """Like `data` for results that are graphs: one shared object (``st.cache_resource``), never mutate it."""
         name, g = self._on(on)
-        return _cached_resource(self.version, target, name, _key(kwargs), g, kwargs)
+        try:
+            return _cached_resource(self.version, target, name, _key(kwargs), g, kwargs)
+        except PartnetError as e:
+            _stop_with(e)
 
     def _on(self, on: Named | None) -> tuple[str, Any]:
         if on is None:
@@ -213,8 +246,14 @@ class Ctx:
         return self.named("analysis.projection:actor_projection")
 
     def communities(self) -> Communities:
-        """Louvain communities of the actor projection (`analysis.communities`), with their labels."""
-        return Communities(Named("communities", {}), {})
+        """Louvain communities of the actor projection (`analysis.communities.louvain`), with their labels.
+
+        Empty when the module is not installed (the views then offer no community colouring).
+        """
+        if importlib.util.find_spec("analysis.communities") is None:
+            return Communities(Named("communities:none", {}), {})
+        frame = self.data("analysis.communities:louvain", on=self.projection)
+        return _communities(self.version, frame)
 
     def profile(self, actor: str) -> dict[str, Any]:
         """`analysis.views.actor_profile` of one actor (properties, partnerships, funding, links)."""
@@ -250,6 +289,15 @@ class Ctx:
 
         return make
 
+    def metrics(self) -> Any:
+        """`analysis.export.actor_metrics`: every actor with centralities, community, distance to a union."""
+        comm = self.communities()
+        kw: dict[str, Any] = {"projection": self.projection,
+                              "centrality": Named("centrality", self.centrality())}
+        if comm.membership.value:
+            kw["communities"] = comm.membership
+        return self.data("analysis.export:actor_metrics", **kw)
+
     def centrality(self) -> Any:
         """`analysis.centrality.actor_centrality` of the whole actor projection (a frame)."""
         return self.data("analysis.centrality:actor_centrality", on=self.projection)
@@ -264,27 +312,25 @@ def md(text: Any) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$&:])", r"\\\1", str(text))
 
 
+def plain(text: Any) -> str:
+    """``text`` HTML-escaped for chart labels and hover texts (plotly reads a subset of HTML in them)."""
+    return html.escape(str(text), quote=False)
+
+
+@functools.cache
 def template_bytes() -> bytes | None:
-    """The import template workbook (``data/template.xlsx``), generated by ``ingest.format`` when missing."""
+    """The import template workbook: ``data/template.xlsx``, or made by ``ingest.write_template`` when missing."""
     if TEMPLATE.exists():
         return TEMPLATE.read_bytes()
-    try:
-        from ingest import format as fmt
-    except ImportError:
-        return None
-    for name in ("write_template", "template_workbook", "make_template"):
-        fn = getattr(fmt, name, None)
-        if fn is None:
-            continue
+    import tempfile
+
+    from ingest import write_template
+
+    with tempfile.TemporaryDirectory(prefix="partnet-template-") as tmp:
         try:
-            out = fn(TEMPLATE)
-        except (OSError, TypeError, PartnetError):
-            continue
-        if isinstance(out, bytes | bytearray):
-            return bytes(out)
-        if TEMPLATE.exists():
-            return TEMPLATE.read_bytes()
-    return None
+            return Path(write_template(Path(tmp) / "template.xlsx")).read_bytes()
+        except (OSError, PartnetError):
+            return None
 
 
 def _sidebar(choice: StoreChoice, version: str | None, counts: dict[str, int] | None) -> None:

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 
-from partnet.cli import friendly_errors, store_options
-
 __all__ = ["register", "serve_command", "serve_env"]
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -53,6 +51,7 @@ def serve_env(store_kind: str | None, db_path: str | None, read_only: bool) -> d
 
 def register(cli: click.Group) -> None:
     """Add ``serve`` to the ``partnet`` command group."""
+    from partnet.cli import friendly_errors, store_options
 
     @cli.command("serve")
     @store_options
