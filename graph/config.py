@@ -69,6 +69,13 @@ class Neo4jSettings:
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
 
+    @property
+    def display_uri(self) -> str:
+        """The URI without any ``user:password@`` part (credentials belong in NEO4J_USER/NEO4J_PASSWORD)."""
+        scheme, sep, rest = self.uri.partition("://")
+        authority, slash, path = rest.partition("/")
+        return f"{scheme}{sep}{authority.rpartition('@')[2]}{slash}{path}"
+
     def __str__(self) -> str:
         db = f", database {self.database}" if self.database else ""
-        return f"{self.uri} (user {self.user}{db})"
+        return f"{self.display_uri} (user {self.user}{db})"

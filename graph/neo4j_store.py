@@ -5,12 +5,20 @@
   ``UNWIND $rows AS row MERGE ...`` statements (`graph.cypher`) of ``batch_size`` rows;
   relationship statements report the ids they could not match and the transaction is
   rolled back if any is missing, so the store is never left half-written.
+- Very large writes can exceed the server's transaction memory (``dbms.memory.transaction.total.max``,
+  70 % of the heap by default: with the 512 MB heap of ``scripts/neo4j-local`` roughly 200,000
+  records fit in one transaction). That is reported as a `StoreError` saying what to do. The
+  explicit, documented option ``commit_every`` (or ``PARTNET_NEO4J_COMMIT_EVERY``) commits a large
+  write in chunks of that many rows instead: references are still checked before anything is
+  written, but a failure mid-way (server down) leaves the chunks already committed; re-running the
+  same write completes it (writes are idempotent upserts).
 - Reads run in managed read transactions.
 - The password is taken from `graph.config.Neo4jSettings` and never appears in a message.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from neo4j import GraphDatabase, ManagedTransaction
@@ -22,9 +30,14 @@ from graph.errors import IntegrityError, ReadOnlyError, StoreAuthError, StoreErr
 from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
 from graph.store import COUNT_KEYS, Store, StoreInfo
 
-__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "Neo4jStore"]
+__all__ = ["COMMIT_EVERY_ENV", "DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "Neo4jStore"]
 
-DEFAULT_BATCH_SIZE = 5000
+DEFAULT_BATCH_SIZE = 10_000
+#: Environment variable giving `Neo4jStore`'s ``commit_every`` when the constructor is not told.
+COMMIT_EVERY_ENV = "PARTNET_NEO4J_COMMIT_EVERY"
+_TX_MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+#: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
+_BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 SCHEMA_VERSION = 1
 
 
@@ -36,18 +49,62 @@ class _Missing(Exception):
         self.table, self.missing = table, missing
 
 
+class _TooLarge(Exception):
+    """Raised inside a transaction function when the server's transaction memory is exhausted
+    (so that the driver does not retry a write that cannot fit)."""
+
+
+def _dedup(records: list, key: Any) -> list:
+    """Records with repeated keys collapsed: the last record of each key wins (Store contract)."""
+    return list({key(r): r for r in records}.values())
+
+
+def _commit_every_from_env() -> int | None:
+    raw = os.environ.get(COMMIT_EVERY_ENV, "").strip()
+    if not raw or raw == "0":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise StoreError(f"{COMMIT_EVERY_ENV}={raw!r} is not a whole number",
+                         hint=f"set {COMMIT_EVERY_ENV} to rows per transaction, e.g. 50000, or unset it") from None
+    if value < 1:
+        raise StoreError(f"{COMMIT_EVERY_ENV}={raw!r} must be positive",
+                         hint=f"unset {COMMIT_EVERY_ENV} or give e.g. 50000")
+    return value
+
+
 class Neo4jStore(Store):
     """Partnership graph in a Neo4j 5 server."""
 
     name = "neo4j"
 
     def __init__(self, settings: Neo4jSettings, *, read_only: bool = False,
-                 batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 10.0) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 10.0,
+                 commit_every: int | None = None) -> None:
+        """Connect (and create the constraints unless ``read_only``).
+
+        ``batch_size`` is the number of rows per ``UNWIND`` statement. ``commit_every`` (default:
+        ``PARTNET_NEO4J_COMMIT_EVERY``, else ``None``) is the explicit opt-out of one-transaction
+        writes: when set, a write of more rows than that is committed in chunks of that many rows
+        (not atomic; see the module docstring). ``None`` keeps every write one transaction.
+        """
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
+        if commit_every is None:
+            commit_every = _commit_every_from_env()
+        if commit_every is not None and commit_every < 1:
+            raise ValueError("commit_every must be positive or None")
         self.settings = settings
         self.read_only = read_only
         self.batch_size = batch_size
+        self.commit_every = commit_every
+        scheme = settings.uri.partition("://")[0].lower() if "://" in settings.uri else ""
+        if scheme not in _BOLT_SCHEMES:
+            raise StoreUnavailable(
+                f"unsupported Neo4j URI {settings}: partnet speaks Bolt only",
+                hint=f"set NEO4J_URI to {', '.join(s + '://HOST:7687' for s in ('bolt', 'neo4j'))} "
+                f"(or one of {', '.join(sorted(_BOLT_SCHEMES))})")
         try:
             self._driver = GraphDatabase.driver(
                 settings.uri, auth=(settings.user, settings.password),
@@ -55,7 +112,7 @@ class Neo4jStore(Store):
                 max_transaction_retry_time=15.0,
             )
         except (neo4j_exc.ConfigurationError, ValueError) as e:
-            raise StoreUnavailable(f"invalid Neo4j URI {settings.uri!r}: {self._scrub(e)}",
+            raise StoreUnavailable(f"invalid Neo4j URI {settings}: {self._scrub(e)}",
                                    hint="set NEO4J_URI to e.g. bolt://127.0.0.1:7687") from None
         try:
             self._driver.verify_connectivity()
@@ -70,11 +127,22 @@ class Neo4jStore(Store):
 
     # -- errors --------------------------------------------------------------------
     def _scrub(self, e: BaseException) -> str:
+        """The error's text without the password, and without credentials written into the URI."""
         text, password = str(e), self.settings.password
+        if self.settings.uri != self.settings.display_uri:
+            text = text.replace(self.settings.uri, self.settings.display_uri)
         return text.replace(password, "***") if password else text
 
     def _translate(self, e: Exception, doing: str) -> StoreError:
         where = str(self.settings)
+        if isinstance(e, _TooLarge) or getattr(e, "code", None) == _TX_MEMORY_CODE:
+            return StoreError(
+                f"Neo4j at {where}: the {doing} is too large for one transaction on this server (its transaction "
+                "memory limit, dbms.memory.transaction.total.max, was reached); nothing was written",
+                hint="give the server more heap (server.memory.heap.max_size) or a higher "
+                "dbms.memory.transaction.total.max; or commit in chunks with "
+                f"{COMMIT_EVERY_ENV}=50000 (then a failure mid-way leaves part of the data written; "
+                "re-running the same import completes it)")
         if isinstance(e, neo4j_exc.AuthError):
             return StoreAuthError(
                 f"Neo4j at {where} refused the credentials while trying to {doing}",
@@ -86,6 +154,13 @@ class Neo4jStore(Store):
             return StoreUnavailable(
                 f"cannot reach Neo4j at {where} to {doing}: {self._scrub(e)}",
                 hint="check the server is running (scripts/neo4j-local status) and NEO4J_URI points at it")
+        code = getattr(e, "code", "") or ""
+        if code.endswith("MemoryPoolOutOfMemoryError"):
+            return StoreError(
+                f"Neo4j at {where} ran out of transaction memory while trying to {doing}; "
+                "the transaction was rolled back, nothing was written",
+                hint="give the server more memory (server.memory.heap.max_size and "
+                "dbms.memory.transaction.total.max in neo4j.conf), or import the data in smaller parts")
         return StoreError(f"Neo4j at {where}: {doing} failed: {self._scrub(e)}")
 
     def _run(self, doing: str, fn, *args: Any, write: bool = False) -> Any:
@@ -96,7 +171,7 @@ class Neo4jStore(Store):
                 return session.execute_read(fn, *args)
         except (StoreError, _Missing):
             raise
-        except (neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
+        except (_TooLarge, neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
             raise self._translate(e, doing) from None
 
     def _setup_schema(self) -> None:
@@ -116,36 +191,128 @@ class Neo4jStore(Store):
 
     @staticmethod
     def _rows(ds: Dataset) -> list[tuple[str, str, list[dict[str, Any]]]]:
+        # Dicts built field by field: `as_dict` introspects the dataclass for every record, which
+        # costs seconds at 500,000 records.
         return [
-            ("actors", cypher.MERGE_ACTORS, [a.as_dict() for a in ds.actors]),
-            ("partnerships", cypher.MERGE_PARTNERSHIPS, [p.as_dict() for p in ds.partnerships]),
+            ("actors", cypher.MERGE_ACTORS, [
+                {"id": a.id, "name": a.name, "aliases": list(a.aliases), "type": a.type, "family": a.family,
+                 "country": a.country, "city": a.city, "scope": a.scope, "website": a.website,
+                 "source": a.source, "section": a.section} for a in ds.actors]),
+            ("partnerships", cypher.MERGE_PARTNERSHIPS, [
+                {"id": p.id, "name": p.name, "kind": p.kind, "code": p.code, "theme": p.theme, "level": p.level,
+                 "start_year": p.start_year, "end_year": p.end_year, "parent_id": p.parent_id,
+                 "source": p.source, "section": p.section} for p in ds.partnerships]),
             ("partnerships", cypher.MERGE_PART_OF, [{"id": p.id, "parent_id": p.parent_id} for p in ds.partnerships]),
-            ("memberships", cypher.MERGE_MEMBERSHIPS, [m.as_dict() for m in ds.memberships]),
-            ("funding", cypher.MERGE_FUNDING, [f.as_dict() for f in ds.funding]),
-            ("links", cypher.MERGE_LINKS, [k.as_dict() for k in ds.links]),
+            ("memberships", cypher.MERGE_MEMBERSHIPS, [
+                {"actor_id": m.actor_id, "partnership_id": m.partnership_id, "role": m.role, "source": m.source,
+                 "section": m.section} for m in ds.memberships]),
+            ("funding", cypher.MERGE_FUNDING, [
+                {"funder_id": f.funder_id, "recipient_id": f.recipient_id, "programme": f.programme,
+                 "amount": f.amount, "currency": f.currency, "start_year": f.start_year, "end_year": f.end_year,
+                 "source": f.source, "section": f.section} for f in ds.funding]),
+            ("links", cypher.MERGE_LINKS, [
+                {"source_id": k.source_id, "target_id": k.target_id, "kind": k.kind, "year": k.year,
+                 "source": k.source, "section": k.section} for k in ds.links]),
         ]
 
     def _write_tx(self, tx: ManagedTransaction, plan: list[tuple[str, str, list[dict[str, Any]]]]) -> None:
-        for table, query, rows in plan:
-            for start in range(0, len(rows), self.batch_size):
-                result = tx.run(query, rows=rows[start:start + self.batch_size])
-                record = result.single() if "RETURN" in query else None
-                if record is not None and record["missing"]:
-                    raise _Missing(table, list(dict.fromkeys(record["missing"]))[:20])
-                result.consume()
-        tx.run(cypher.BUMP_VERSION).consume()
+        try:
+            for table, query, rows in plan:
+                for start in range(0, len(rows), self.batch_size):
+                    result = tx.run(query, rows=rows[start:start + self.batch_size])
+                    record = result.single() if "RETURN" in query else None
+                    if record is not None and record["missing"]:
+                        raise _Missing(table, list(dict.fromkeys(record["missing"]))[:20])
+                    result.consume()
+            tx.run(cypher.BUMP_VERSION).consume()
+        except neo4j_exc.TransientError as e:
+            if e.code == _TX_MEMORY_CODE:  # a retry cannot fit either: stop at once
+                raise _TooLarge(str(e)) from None
+            raise
+
+    @staticmethod
+    def _deduplicated(ds: Dataset) -> Dataset:
+        """`Dataset.deduplicated` with the keys spelled out (several times faster at 500,000 records)."""
+        return Dataset(
+            actors=_dedup(ds.actors, lambda r: r.id),
+            partnerships=_dedup(ds.partnerships, lambda r: r.id),
+            memberships=_dedup(ds.memberships, lambda r: (r.actor_id, r.partnership_id)),
+            funding=_dedup(ds.funding, lambda r: (r.funder_id, r.recipient_id, r.programme)),
+            links=_dedup(ds.links, lambda r: (r.source_id, r.target_id, r.kind)),
+        )
 
     def write(self, ds: Dataset) -> dict[str, int]:
-        """Upsert ``ds`` in one managed write transaction of batched ``UNWIND ... MERGE``."""
+        """Upsert ``ds`` in one managed write transaction of batched ``UNWIND ... MERGE``.
+
+        With ``commit_every`` set and more rows than that, the write is committed in chunks (see
+        the module docstring); unknown references are still refused before anything is written.
+        """
         self._check_writable()
-        ds = ds.deduplicated()
+        ds = self._deduplicated(ds)
+        plan = self._rows(ds)
         try:
-            self._run("write", self._write_tx, self._rows(ds), write=True)
+            if self.commit_every is not None and sum(len(rows) for _, _, rows in plan) > self.commit_every:
+                self._check_references(ds)
+                self._write_chunked(plan)
+            else:
+                self._run("write", self._write_tx, plan, write=True)
         except _Missing as m:
             listed = "; ".join(f"{m.table}.{x}" for x in m.missing)
             raise IntegrityError(f"unknown ids referenced: {listed}; nothing was written",
                                  hint="add the missing actors/partnerships to the import, or fix the ids") from None
         return ds.counts()
+
+    def _check_references(self, ds: Dataset) -> None:
+        """Raise `_Missing` when ``ds`` refers to an id that is neither in it nor stored."""
+        actor_ids = {a.id for a in ds.actors}
+        part_ids = {p.id for p in ds.partnerships}
+        need_actor = ({m.actor_id for m in ds.memberships} | {f.funder_id for f in ds.funding}
+                      | {k.source_id for k in ds.links} | {k.target_id for k in ds.links}) - actor_ids
+        need_part = ({m.partnership_id for m in ds.memberships}
+                     | {p.parent_id for p in ds.partnerships if p.parent_id}) - part_ids
+        need_any = {f.recipient_id for f in ds.funding} - actor_ids - part_ids
+
+        def tx_fn(tx: ManagedTransaction) -> list[str]:
+            missing: list[str] = []
+            for query, ids in ((cypher.MISSING_ACTORS, need_actor), (cypher.MISSING_PARTNERSHIPS, need_part),
+                               (cypher.MISSING_NODES, need_any)):
+                if ids:
+                    missing += tx.run(query, ids=sorted(ids)).single()["missing"]
+            return missing
+
+        missing = self._run("check references", tx_fn)
+        if missing:
+            raise _Missing("references", [f"id = {x}" for x in missing[:20]])
+
+    def _write_chunked(self, plan: list[tuple[str, str, list[dict[str, Any]]]]) -> None:
+        """Commit ``plan`` in its order (nodes, then relationships) in transactions of at most
+        ``commit_every`` rows each."""
+        assert self.commit_every is not None
+        chunks: list[list[tuple[str, str, list[dict[str, Any]]]]] = [[]]
+        room = self.commit_every
+        for table, query, rows in plan:
+            start = 0
+            while start < len(rows):
+                if room == 0:
+                    chunks.append([])
+                    room = self.commit_every
+                take = rows[start:start + room]
+                chunks[-1].append((table, query, take))
+                start += len(take)
+                room -= len(take)
+        total, done = sum(len(r) for _, _, r in plan), 0
+        for chunk in chunks:
+            try:
+                self._run("write", self._write_tx, chunk, write=True)
+            except StoreError as e:
+                if done == 0:
+                    raise
+                raise StoreError(
+                    f"{e.message} (after {done:,} of {total:,} rows had been committed in chunks of "
+                    f"{self.commit_every:,}: the store holds part of this write)",
+                    hint="re-run the same write once the server answers (writes are idempotent) to complete it",
+                ) from None
+            done += sum(len(r) for _, _, r in chunk)
 
     def delete_all(self) -> None:
         """Detach-delete every Actor and Partnership, in batches of 10,000 nodes."""
@@ -208,7 +375,7 @@ class Neo4jStore(Store):
             rec = tx.run(cypher.READ_VERSION).single()
             return rec["v"] if rec else 0
 
-        return f"neo4j:{self.settings.uri}:{self._run('read', tx_fn)}"
+        return f"neo4j:{self.settings.display_uri}:{self._run('read', tx_fn)}"
 
     def info(self) -> StoreInfo:
         """URI and user (never the password), server version, schema version, counts."""
@@ -222,7 +389,8 @@ class Neo4jStore(Store):
             raise self._translate(e, "read server info") from None
         return StoreInfo(name=self.name, location=str(self.settings), schema_version=int(self._run("read", tx_fn) or 0),
                          counts=self.counts(), read_only=self.read_only,
-                         details={"server": agent, "batch_size": str(self.batch_size)})
+                         details={"server": agent, "batch_size": str(self.batch_size),
+                                  "commit_every": str(self.commit_every or "one transaction per write")})
 
     def close(self) -> None:
         """Close the driver."""
