@@ -130,17 +130,13 @@ def ingest_into(checked: Checked, store: Store) -> Ingested:
 
 
 def report_html(ctx: Any) -> Callable[[], bytes]:
-    """A callable giving the HTML report of the whole store (`analysis.report`), built on click."""
+    """A callable giving the HTML brief of the whole store (`analysis.report.build_report`), built on click."""
     g = ctx.graph
+    comm = ctx.communities().membership.value or None
 
     def make() -> bytes:
-        from analysis import report
+        from analysis.report import build_report
 
-        for name in ("render_html", "html_report", "report_html"):
-            fn = getattr(report, name, None)
-            if fn is not None:
-                out = fn(g)
-                return out.encode("utf-8") if isinstance(out, str) else bytes(out)
-        raise PartnetError("the HTML report is not available in this installation")
+        return build_report(g, communities=comm).encode("utf-8")
 
     return make
