@@ -20,6 +20,9 @@ __all__ = [
     "MERGE_MEMBERSHIPS",
     "MERGE_PARTNERSHIPS",
     "MERGE_PART_OF",
+    "MISSING_ACTORS",
+    "MISSING_NODES",
+    "MISSING_PARTNERSHIPS",
     "READ_ACTORS",
     "READ_FUNDING",
     "READ_LINKS",
@@ -106,6 +109,19 @@ FOREACH (_ IN CASE WHEN s IS NULL OR t IS NULL THEN [] ELSE [1] END |
 RETURN collect(CASE WHEN s IS NULL THEN 'source_id = ' + row.source_id END)
      + collect(CASE WHEN t IS NULL THEN 'target_id = ' + row.target_id END) AS missing
 """
+
+# Which of the given ids are not stored (checked before a write committed in chunks).
+MISSING_ACTORS = (
+    "UNWIND $ids AS id OPTIONAL MATCH (a:Actor {id: id}) WITH id, a WHERE a IS NULL RETURN collect(id) AS missing"
+)
+MISSING_PARTNERSHIPS = (
+    "UNWIND $ids AS id OPTIONAL MATCH (p:Partnership {id: id}) WITH id, p WHERE p IS NULL "
+    "RETURN collect(id) AS missing"
+)
+MISSING_NODES = (
+    "UNWIND $ids AS id OPTIONAL MATCH (a:Actor {id: id}) OPTIONAL MATCH (p:Partnership {id: id}) "
+    "WITH id, a, p WHERE a IS NULL AND p IS NULL RETURN collect(id) AS missing"
+)
 
 READ_ACTORS = "MATCH (a:Actor) RETURN a {.*} AS n"
 READ_PARTNERSHIPS = "MATCH (p:Partnership) RETURN p {.*} AS n"

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+from neo4j import exceptions as neo4j_exc
+
 import graph.sqlite_store as sqlite_store
+from graph.config import Neo4jSettings
+from graph.errors import IntegrityError, StoreError
+from graph.model import Dataset, Membership
+from graph.neo4j_store import _TX_MEMORY_CODE, COMMIT_EVERY_ENV, Neo4jStore, _commit_every_from_env, _TooLarge
 from graph.sqlite_store import SQLiteStore
 from ingest.synthetic import generate
 
@@ -43,3 +50,69 @@ def test_sqlite_writes_a_synthetic_dataset_exactly(sqlite_store):
     ds = generate(400, seed=5)
     sqlite_store.write(ds)
     assert sqlite_store.read_dataset().sorted() == ds.sorted()
+
+
+# -- Neo4j: the explicit chunked-commit option and the too-large-transaction message -------------
+
+@pytest.fixture
+def chunked_neo4j(neo4j_store):
+    """The session's Neo4j store (emptied) opened a second time with commit_every=5."""
+    st = Neo4jStore(neo4j_store.settings, batch_size=3, commit_every=5)
+    yield st
+    st.close()
+
+
+def test_neo4j_chunked_write_round_trips(chunked_neo4j, small_dataset):
+    chunked_neo4j.write(small_dataset)
+    assert chunked_neo4j.read_dataset().sorted() == small_dataset.deduplicated().sorted()
+    v = chunked_neo4j.data_version()
+    chunked_neo4j.write(small_dataset)  # idempotent, and still bumps the version
+    assert chunked_neo4j.read_dataset().sorted() == small_dataset.deduplicated().sorted()
+    assert chunked_neo4j.data_version() != v
+
+
+def test_neo4j_chunked_write_refuses_unknown_ids_before_writing(chunked_neo4j, small_dataset):
+    bad = Dataset(actors=list(small_dataset.actors), partnerships=list(small_dataset.partnerships),
+                  memberships=[*small_dataset.memberships, Membership("nobody", "ntn-fr")])
+    with pytest.raises(IntegrityError, match="nobody"):
+        chunked_neo4j.write(bad)
+    assert chunked_neo4j.counts()["Actor"] == 0  # the first chunks (actors) were not committed either
+    # references to records already stored are fine
+    chunked_neo4j.write(Dataset(actors=list(small_dataset.actors), partnerships=list(small_dataset.partnerships)))
+    chunked_neo4j.write(Dataset(memberships=list(small_dataset.memberships), funding=list(small_dataset.funding),
+                                links=list(small_dataset.links)))
+    assert chunked_neo4j.read_dataset().sorted() == small_dataset.deduplicated().sorted()
+
+
+def test_neo4j_chunked_write_of_a_synthetic_dataset(chunked_neo4j):
+    ds = generate(150, seed=2)
+    chunked_neo4j.commit_every = 250
+    chunked_neo4j.write(ds)
+    assert chunked_neo4j.read_dataset().sorted() == ds.sorted()
+
+
+def test_commit_every_from_environment(monkeypatch):
+    monkeypatch.setenv(COMMIT_EVERY_ENV, "50000")
+    assert _commit_every_from_env() == 50000
+    monkeypatch.setenv(COMMIT_EVERY_ENV, "")
+    assert _commit_every_from_env() is None
+    monkeypatch.setenv(COMMIT_EVERY_ENV, "lots")
+    with pytest.raises(StoreError, match=COMMIT_EVERY_ENV):
+        _commit_every_from_env()
+
+
+class _FullTx:
+    """A transaction whose server runs out of transaction memory on the first statement."""
+
+    def run(self, *args, **kwargs):
+        raise neo4j_exc.TransientError._hydrate_neo4j(code=_TX_MEMORY_CODE, message="limit reached")
+
+
+def test_transaction_memory_exhaustion_is_not_retried_and_says_what_to_do():
+    st = Neo4jStore.__new__(Neo4jStore)
+    st.batch_size, st.settings = 10, Neo4jSettings(uri="bolt://example.org:7687", password="s3cret")
+    with pytest.raises(_TooLarge):
+        st._write_tx(_FullTx(), [("actors", "UNWIND $rows AS row RETURN 1", [{"id": "a"}])])
+    err = st._translate(_TooLarge("limit reached"), "write")
+    assert isinstance(err, StoreError) and "too large for one transaction" in str(err)
+    assert COMMIT_EVERY_ENV in err.hint and "s3cret" not in str(err)
