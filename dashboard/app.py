@@ -9,16 +9,16 @@ from __future__ import annotations
 import streamlit as st
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
-    st.Page("pages/network.py", title="Network", icon="🕸️"),
-    st.Page("pages/actors.py", title="Actors", icon="🏢"),
-    st.Page("pages/partnerships.py", title="Partnerships", icon="🤝"),
-    st.Page("pages/gaps.py", title="Gaps", icon="🧩"),
-    st.Page("pages/crossborder.py", title="Cross-border", icon="🌍"),
-    st.Page("pages/funding.py", title="Funding", icon="💶"),
-    st.Page("pages/planner.py", title="Meeting planner", icon="📋"),
-    st.Page("pages/data.py", title="Data", icon="📂"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
+    st.Page("app_pages/network.py", title="Network", icon=":material/hub:"),
+    st.Page("app_pages/actors.py", title="Actors", icon=":material/apartment:"),
+    st.Page("app_pages/partnerships.py", title="Partnerships", icon=":material/handshake:"),
+    st.Page("app_pages/gaps.py", title="Gaps", icon=":material/extension:"),
+    st.Page("app_pages/crossborder.py", title="Cross-border", icon=":material/public:"),
+    st.Page("app_pages/funding.py", title="Funding", icon=":material/euro:"),
+    st.Page("app_pages/planner.py", title="Meeting planner", icon=":material/event:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
 
-st.set_page_config(page_title="partnet", page_icon="🕸️", layout="wide")
+st.set_page_config(page_title="partnet", page_icon=":material/hub:", layout="wide")
 st.navigation(PAGES).run()

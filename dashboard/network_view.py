@@ -124,7 +124,7 @@ def layout(g: nx.Graph, *, seed: int = 7, weight: str | None = "weight") -> dict
     xy = np.asarray(lay.coords, dtype=float)
     xy -= xy.mean(axis=0)
     span = np.abs(xy).max() or 1.0
-    xy *= (45.0 * math.sqrt(n)) / span
+    xy *= (70.0 * math.sqrt(n) + 150.0) / span
     return {v: (round(float(x), 1), round(float(y), 1)) for v, (x, y) in zip(nodes, xy, strict=True)}
 
 
@@ -187,7 +187,7 @@ def _sizes(values: Mapping[Any, float] | None, nodes: list[Any]) -> dict[Any, fl
     vals = np.where(np.isfinite(vals), vals, 0.0)
     top = vals.max() if len(vals) else 0.0
     scaled = np.sqrt(vals / top) if top > 0 else np.zeros_like(vals)
-    return {n: round(6.0 + 30.0 * s, 1) for n, s in zip(nodes, scaled, strict=True)}
+    return {n: round(6.0 + 22.0 * s, 1) for n, s in zip(nodes, scaled, strict=True)}
 
 
 def render_network(
@@ -206,7 +206,7 @@ def render_network(
     """The HTML page drawing the actor graph ``g`` at ``positions``.
 
     Colour by ``family`` or by ``community`` (``membership``: actor -> community id, named by
-    ``community_names``), size by ``sizes`` (any centrality; scaled by square root to 6–36 px),
+    ``community_names``), size by ``sizes`` (any centrality; scaled by square root to 6–28 px),
     ``focus`` (the ego) selected. Tooltips show name, type, country, city, community and the size
     measure, every value HTML-escaped; tie tooltips show shared partnerships and links.
     """

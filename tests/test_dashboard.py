@@ -69,7 +69,7 @@ def use_db(monkeypatch: pytest.MonkeyPatch):
 
 
 def run_page(name: str, timeout: float = 120) -> AppTest:
-    return AppTest.from_file(str(DASH / "pages" / f"{name}.py"), default_timeout=timeout).run()
+    return AppTest.from_file(str(DASH / "app_pages" / f"{name}.py"), default_timeout=timeout).run()
 
 
 def texts(at: AppTest) -> str:

@@ -71,12 +71,11 @@ else:
     note = f"{what}{g.number_of_nodes():,} actors, {g.number_of_edges():,} ties"
     page_html = ctx.html(f"actors|{view.key}|{color_by}|{size_by}", render_network, g=g,
                          positions=ctx.layout(view), color_by=color_by, membership=comm.membership.value,
-                         community_names=comm.names, sizes=sizes, size_label=MEASURES[size_by], focus=ego,
-                         note=note)
+                         community_names=comm.names, sizes=sizes, size_label=MEASURES[size_by], focus=ego)
     st.caption(note)
 
 if ego:
-    left, right = st.columns([3, 1])
+    left, right = st.columns([2, 1])
 else:
     left, right = st.container(), None
 with left:
