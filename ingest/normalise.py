@@ -244,7 +244,7 @@ def parse_amount(raw: Any, *, decimal: str | None = None) -> float | None:
     if isinstance(raw, bool | dt.date | dt.time):
         raise CellError("bad-amount", "not an amount", _AMOUNT_HINT)
     if isinstance(raw, int | float):
-        value = float(raw)
+        value = float(raw) + 0.0  # -0.0 -> 0.0
         if not math.isfinite(value):
             raise CellError("bad-amount", "not a finite number", _AMOUNT_HINT)
         if value < 0:
@@ -331,7 +331,7 @@ def format_amount(value: float) -> str:
     ``repr`` of the float, with a ``0`` appended where it would otherwise look ambiguous
     (``123.456`` -> ``123.4560``).
     """
-    s = repr(float(value))
+    s = repr(float(value) + 0.0)  # never "-0"
     if s.endswith(".0") and "e" not in s:
         s = s[:-2]
     elif re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", s):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -267,6 +268,7 @@ def open_csv(path: Path, *, label: str, known_columns: Iterable[str], table: str
 
 # -- Excel -----------------------------------------------------------------------------
 _MAX_UNCOMPRESSED = 4 * 1024**3
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _MAX_RATIO = 200
 
 
@@ -325,9 +327,31 @@ class Workbook:
             except Exception as e:
                 raise _workbook_problem(e, row=n + 1) from None
 
+        notes = []
+        if self._has_formulas(ws):
+            notes.append(("formulas", "the sheet contains formulas: the values Excel last computed are used, and a "
+                          "formula never computed (a file written by another program) reads as an empty cell",
+                          "to be sure, replace the formulas by their values (Copy, then Paste special > Values)"))
         return RawTable(file=self.label, header=["" if h is None else str(h) for h in header],
-                        header_row=header_row, rows=rows(), table=table,
+                        header_row=header_row, rows=rows(), table=table, notes=notes,
                         total=(total - header_row) if isinstance(total, int) else None)
+
+    def _has_formulas(self, ws: Any) -> bool:
+        """Stream the sheet's XML once looking for a formula element (``<f>``)."""
+        part = getattr(ws, "_worksheet_path", None)
+        archive = getattr(self._wb, "_archive", None)
+        if not part or archive is None:
+            return False
+        tail = b""
+        try:
+            with archive.open(part) as f:
+                while chunk := f.read(_CHUNK):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+        except Exception:  # a damaged part is reported when its rows are read
+            return False
+        return False
 
     def close(self) -> None:
         """Close the underlying file."""
@@ -389,9 +413,20 @@ def _is_encrypted_ole(path: Path) -> bool:
     return needle in data or b"EncryptedPackage" in data or "EncryptedPackage".encode("utf-16-le") in data
 
 
+def _chain(e: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
+    cur: BaseException | None = e
+    while cur is not None and cur not in out and len(out) < 10:
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
 def _workbook_problem(e: Exception, *, row: int | None = None) -> FileProblem:
     name = type(e).__name__
-    if "Entities" in name or "DTD" in name or "ExternalReference" in name or "defused" in type(e).__module__:
+    if any("defused" in type(x).__module__ or type(x).__name__ in ("EntitiesForbidden", "DTDForbidden",
+                                                                   "ExternalReferenceForbidden")
+           for x in _chain(e)):
         return FileProblem("unsafe-workbook", "the workbook contains XML entity or DTD declarations (a possible "
                            "'XML bomb'); refused", "open it in Excel or LibreOffice and save it again, or save the "
                            "sheets as CSV", row=row)

@@ -158,7 +158,10 @@ def _cell(ws: Any, v: Any, column_type: str, cell_cls: Any) -> Any:
         return None
     if column_type in ("amount", "year"):
         return v
-    c = cell_cls(ws, value=str(v))
+    s = str(v)
+    if s.startswith("'") and s.lstrip("'")[:1] in _FORMULA_START:
+        s = "'" + s  # the readers remove one leading ' before a formula sign
+    c = cell_cls(ws, value=s)
     c.data_type = "s"  # text, never a formula, whatever it starts with
     return c
 
