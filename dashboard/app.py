@@ -20,5 +20,5 @@ PAGES = [
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
 ]
 
-st.set_page_config(page_title="partnet", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="partnet", layout="wide")  # no page_icon: a material icon favicon is fetched from a CDN
 st.navigation(PAGES).run()

@@ -11,10 +11,8 @@ from dashboard.network_view import MAX_NODES, render_communities, render_network
 ctx = state.page()
 facets = ctx.facets()
 comm = ctx.communities()
-cent = ctx.centrality()
 MEASURES = {"degree": "Degree (contacts)", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
             "closeness": "Closeness", "eigenvector": "Eigenvector", "pagerank": "PageRank"}
-MEASURES = {k: v for k, v in MEASURES.items() if k in cent.columns}
 
 st.title("Network")
 with st.sidebar:
@@ -57,7 +55,7 @@ hops = c2.radio("Hops", [1, 2], horizontal=True, key="net_hops", disabled=ego is
 
 view = ctx.named("analysis.views:ego_network", on=sel, actor=ego, radius=hops) if ego else sel
 g = view.value
-sizes = dict(zip(cent["id"], cent[size_by], strict=True))
+sizes = ctx.data("analysis.views:actor_measure", on=ctx.projection, measure=size_by)
 aggregate = ego is None and g.number_of_nodes() > MAX_NODES
 if aggregate:
     q = ctx.named("analysis.views:community_graph", on=view, membership=comm.membership)
@@ -87,11 +85,7 @@ if right is not None:
         st.markdown(f"**{state.md(d.get('name') or ego)}**")
         prof = ctx.profile(ego)
         st.dataframe(prof["properties"], hide_index=True, width="stretch")
-        row = cent.loc[cent["id"] == ego]
-        if len(row):
-            st.caption("Centrality (rank among all actors)")
-            st.dataframe(row[[c for c in cent.columns if c.startswith("rank_")]].T.rename(columns=lambda _: "rank"),
-                         width="stretch")
+        st.caption(f"{MEASURES[size_by]}: {sizes.get(ego, 0):.4g} · all centralities on the Actors page")
         st.caption(f"Partnerships ({len(prof['partnerships'])})")
         st.dataframe(prof["partnerships"][["name", "role", "kind"]], hide_index=True, width="stretch")
         if len(prof["links"]):

@@ -1,0 +1,138 @@
+"""Time to first render of the dashboard's network page, on the seed data and on a synthetic dataset.
+
+    python bench/dashboard_render.py [--actors 10000] [--seed 0]
+
+For each dataset: a fresh ``partnet serve`` (cold caches) on a free port, headless Chromium
+(``/usr/bin/chromium``, every non-loopback request blocked) opens ``/network`` and the clock stops
+when vis-network has drawn the canvas (the view's ``data-drawn`` mark). Then the page is loaded
+again (warm caches: what switching pages costs), and an actor's ego view is timed from a fresh
+load. Results go to stdout and ``bench/results/dashboard_render.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CHROMIUM = os.environ.get("PARTNET_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(db: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "partnet", "serve", "--db", str(db), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    for _ in range(300):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("partnet serve did not start")
+
+
+def _drawn(page, timeout: float = 600.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for f in page.frames:
+            try:
+                ms = f.evaluate("() => document.body && document.body.getAttribute('data-draw-ms')")
+            except Exception:  # noqa: BLE001 - frames are replaced while Streamlit reruns
+                continue
+            if ms is not None:
+                nodes = f.evaluate("() => window.partnetNetwork.body.data.nodes.length")
+                return {"vis_draw_s": int(ms) / 1000, "nodes_drawn": nodes}
+        page.wait_for_timeout(50)
+    raise RuntimeError("the network was never drawn")
+
+
+def measure(db: Path, ego_name: str) -> dict:
+    """Cold and warm first render of /network, and the ego view of ``ego_name``, on the store ``db``."""
+    from playwright.sync_api import sync_playwright
+
+    proc, url = _serve(db)
+    external: list[str] = []
+    out: dict = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+
+            def route(r) -> None:
+                host = urlparse(r.request.url).hostname or ""
+                if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+                    r.continue_()
+                else:
+                    external.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            for label in ("cold", "warm"):
+                t = time.monotonic()
+                page.goto(f"{url}/network")
+                info = _drawn(page)
+                out[label] = {"first_render_s": round(time.monotonic() - t, 2), **info}
+            t = time.monotonic()
+            box = page.get_by_role("combobox", name="Search an actor")
+            box.click()
+            box.fill(ego_name)
+            page.get_by_role("option").first.click()
+            page.get_by_text("ego network of").first.wait_for(timeout=600_000)
+            page.wait_for_timeout(100)
+            info = _drawn(page)
+            out["ego"] = {"render_s": round(time.monotonic() - t, 2), **info}
+            browser.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    out["external_requests"] = external
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--actors", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    from graph.sqlite_store import SQLiteStore
+    from ingest import ingest
+    from ingest.synthetic import generate
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="partnet-bench-") as tmp:
+        seed_db = Path(tmp) / "seed.db"
+        with SQLiteStore(seed_db) as st:
+            ingest(ROOT / "data" / "seed", st)
+        results["seed"] = measure(seed_db, "European Trade Union Confed")
+        syn_db = Path(tmp) / "synthetic.db"
+        ds = generate(args.actors, seed=args.seed)
+        with SQLiteStore(syn_db) as st:
+            st.write(ds)
+            counts = st.counts()
+        results[f"synthetic_{args.actors}"] = {"counts": counts, **measure(syn_db, ds.actors[0].name[:12])}
+    print(json.dumps(results, indent=2))
+    out = ROOT / "bench" / "results" / "dashboard_render.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
