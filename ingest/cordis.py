@@ -346,7 +346,7 @@ def _fallback_programme(path: Path, orgs_path: Path, projects: dict[str, dict[st
         return programme
     if project_rows and all(projects.get(p, {}).get("programme") for p in project_rows):
         return ""
-    guess = _programme_from_path(orgs_path) or _programme_from_path(path)
+    guess = _programme_from_path(orgs_path) or _programme_from_path(orgs_path.parent) or _programme_from_path(path)
     if guess:
         report.warning("cordis-programme-guessed", f"the framework programme is not in the files; {guess!r} was "
                        "taken from the file name", "add the projects file, or give the programme (--programme)",
