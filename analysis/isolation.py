@@ -16,6 +16,7 @@ __all__ = [
     "actors_without_partnership",
     "component_membership",
     "components",
+    "isolated_actors",
     "isolation_summary",
     "peripheral_actors",
     "single_member_only",
@@ -58,6 +59,39 @@ def actors_without_partnership(g: nx.MultiDiGraph, filters: Filters | None = Non
     df["funds"] = funds[keep].astype(np.int64)
     df["isolated"] = df["n_links"] == 0
     return df
+
+
+def isolated_actors(
+    g: nx.MultiDiGraph, filters: Filters | None = None, *, projection: nx.Graph | None = None
+) -> pd.DataFrame:
+    """Actors tied to no one: in no partnership and without any tie in the actor network.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    filters : Filters or None
+    projection : networkx.Graph or None
+        The actor projection of the same (filtered) graph, if already computed; otherwise it is
+        built here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by id: ``id, name, family, country, funds`` (FUNDS edges it sends: a funder
+        outside every partnership is listed, with this count to tell it apart).
+
+    Notes
+    -----
+    Isolates of both the two-mode network (no membership) and the actor network (degree 0, so
+    no explicit link either).
+    """
+    h = filter_graph(g, filters) if filters is not None else g
+    proj = projection if projection is not None else actor_projection(h)
+    df = actors_without_partnership(h)
+    alone = [a in proj and proj.degree(a) == 0 for a in df["id"]]
+    df = df[np.array(alone, dtype=bool) & df["isolated"].to_numpy(dtype=bool)]
+    return df[["id", "name", "family", "country", "funds"]].reset_index(drop=True)
 
 
 def single_member_only(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.DataFrame:

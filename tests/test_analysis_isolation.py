@@ -10,6 +10,7 @@ from analysis.isolation import (
     actors_without_partnership,
     component_membership,
     components,
+    isolated_actors,
     isolation_summary,
     peripheral_actors,
     single_member_only,
@@ -46,6 +47,14 @@ def test_actors_without_partnership():
     # with a period filter, actors of partnerships outside the period have none left
     later = actors_without_partnership(_graph(), Filters(period=(2008, 2012)))
     assert {"a", "b", "e"} <= set(later["id"]) and "d" not in set(later["id"])
+
+
+def test_isolated_actors():
+    g = _graph()
+    df = isolated_actors(g)
+    assert df["id"].tolist() == ["alone", "funder"]
+    assert df.set_index("id").loc["funder", "funds"] == 1
+    assert isolated_actors(g, projection=actor_projection(g))["id"].tolist() == ["alone", "funder"]
 
 
 def test_single_member_only():
