@@ -211,6 +211,20 @@ def test_actors_search_filters_the_table(seed_db: Path, use_db) -> None:
     assert set(at.dataframe[0].value["family"]) == {"trade_unions"}
 
 
+def test_actors_views_switch(seed_db: Path, use_db) -> None:
+    use_db(seed_db)
+    at = run_page("actors")
+    assert "distance_to_union" in at.dataframe[0].value.columns
+    at.segmented_control(key="actors_view").set_value("brokers").run()
+    assert_ok(at)
+    assert "n_dependents" in at.dataframe[0].value.columns and "constraint" in at.dataframe[1].value.columns
+    at.segmented_control(key="actors_view").set_value("roles").run()
+    assert "liaison" in at.dataframe[0].value.columns
+    at.segmented_control(key="actors_view").set_value("isolated").run()
+    iso = at.dataframe[0].value
+    assert "no_partnership" in iso.columns and iso["no_partnership"].any()
+
+
 def test_funding_totals_switch(seed_db: Path, use_db) -> None:
     use_db(seed_db)
     at = run_page("funding")
