@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -120,6 +119,3 @@ def register(cli: click.Group) -> None:
     cli.add_command(ingest_command)
     cli.add_command(template_command)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(ingest_command())
