@@ -66,8 +66,9 @@ with right:
                     config={"displayModeBar": False})
     st.subheader("Largest communities")
     if comm.table is not None and comm.names:
-        tables.table(ctx.data("analysis.communities:community_summary", on=ctx.projection,
-                              communities=comm.membership).head(10))
+        summary = ctx.data("analysis.communities:community_summary", on=ctx.projection,
+                           communities=state.Named("communities-frame", comm.table))
+        tables.table(summary.head(10))
     else:
         st.caption("Community detection is not available in this installation.")
     st.subheader("Most central actors")

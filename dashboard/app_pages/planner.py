@@ -18,8 +18,10 @@ st.caption("The smallest list found greedily (each next invitee adds the most gr
 goal_names = {"community": "every community", "country": "every country", "family": "every family",
               "partnership": "every partnership"}
 c1, c2 = st.columns([1, 2])
-goals = c1.multiselect("Put in the room", list(goal_names), default=["community"], format_func=goal_names.get,
-                       key="plan_goals")
+if not comm.membership.value:  # no community detection installed: communities cannot be a goal
+    goal_names.pop("community")
+goals = c1.multiselect("Put in the room", list(goal_names), default=[next(iter(goal_names))],
+                       format_func=goal_names.get, key="plan_goals")
 must = c2.multiselect("Must invite", list(actors), format_func=lambda a: actors[a], key="plan_must")
 with st.expander("Limit the candidates"):
     s1, s2, s3 = st.columns(3)
