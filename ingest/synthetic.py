@@ -173,8 +173,9 @@ class Params:
         Share of partnerships drawn from the heavy tail (networks of tens to hundreds).
     tail_alpha, max_size : float, int
         Pareto exponent and cap of the tail.
-    activity_alpha : float
-        Pareto exponent of the actors' activity weights (lower: more extreme hubs).
+    activity_alpha, max_activity : float
+        Pareto exponent of the actors' activity weights (lower: more extreme hubs) and their cap
+        (relative to the least active; bounds the busiest hub at a few hundred memberships).
     eu_share : float
         Share of European/international-level actors (no country).
     links_per_actor : float
@@ -196,7 +197,8 @@ class Params:
     network_share: float = 0.012
     tail_alpha: float = 1.6
     max_size: int = 500
-    activity_alpha: float = 1.8
+    activity_alpha: float = 1.3
+    max_activity: float = 300.0
     eu_share: float = 0.004
     links_per_actor: float = 0.03
     funded_share: float = 0.75
@@ -290,7 +292,7 @@ def generate_frames(n_actors: int, seed: int = 0, params: Params | None = None) 
     a_type = np.concatenate([np.asarray(funder_types, dtype=object), np.where(is_eu, t_eu, t_nat)])
     a_country = np.concatenate([np.asarray(funder_country), country]).astype(np.int64)
     active = np.concatenate([np.zeros(n_f, dtype=bool), rng.random(rest) >= p.isolated_share])
-    weight = np.where(active, rng.pareto(p.activity_alpha, size=n) + 1.0, 0.0)
+    weight = np.where(active, np.minimum(rng.pareto(p.activity_alpha, size=n) + 1.0, p.max_activity), 0.0)
 
     # -- partnerships: sizes, cross-border, countries of the member slots ----------------------
     target = p.memberships_per_actor * n * 1.03  # a few drawn memberships are duplicates, dropped later
