@@ -9,16 +9,17 @@ from __future__ import annotations
 import streamlit as st
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/home:", default=True),
-    st.Page("app_pages/network.py", title="Network", icon=":material/hub:"),
-    st.Page("app_pages/actors.py", title="Actors", icon=":material/apartment:"),
-    st.Page("app_pages/partnerships.py", title="Partnerships", icon=":material/handshake:"),
-    st.Page("app_pages/gaps.py", title="Gaps", icon=":material/extension:"),
-    st.Page("app_pages/crossborder.py", title="Cross-border", icon=":material/public:"),
-    st.Page("app_pages/funding.py", title="Funding", icon=":material/euro:"),
-    st.Page("app_pages/planner.py", title="Meeting planner", icon=":material/event:"),
-    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("app_pages/overview.py", title="Overview", default=True),
+    st.Page("app_pages/network.py", title="Network"),
+    st.Page("app_pages/actors.py", title="Actors"),
+    st.Page("app_pages/partnerships.py", title="Partnerships"),
+    st.Page("app_pages/gaps.py", title="Gaps"),
+    st.Page("app_pages/crossborder.py", title="Cross-border"),
+    st.Page("app_pages/funding.py", title="Funding"),
+    st.Page("app_pages/planner.py", title="Meeting planner"),
+    st.Page("app_pages/data.py", title="Data"),
 ]
 
-st.set_page_config(page_title="partnet", layout="wide")  # no page_icon: a material icon favicon is fetched from a CDN
+# No icons: Streamlit makes the current page's icon the favicon, and fetches material icons for it from a CDN.
+st.set_page_config(page_title="partnet", layout="wide")
 st.navigation(PAGES).run()
