@@ -37,6 +37,10 @@ __all__ = [
     "Link",
     "Membership",
     "Partnership",
+    "PROPERTY_KEYS",
+    "check_label",
+    "check_property",
+    "check_relationship_type",
     "family_of",
     "slugify",
 ]
@@ -79,6 +83,48 @@ LINK_KINDS: tuple[str, ...] = ("exchange", "twinning", "cooperation", "agreement
 #: The only labels and relationship types a store ever writes or reads (the Cypher allow-list).
 NODE_LABELS: tuple[str, ...] = ("Actor", "Partnership")
 RELATIONSHIP_TYPES: tuple[str, ...] = ("MEMBER_OF", "FUNDS", "LINKED_TO", "PART_OF")
+
+#: Label or relationship type -> the property keys it carries (the allow-list for user-chosen keys).
+PROPERTY_KEYS: dict[str, tuple[str, ...]] = {
+    "Actor": ("id", "name", "aliases", "type", "family", "country", "city", "scope", "website", "source", "section"),
+    "Partnership": ("id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id",
+                    "source", "section"),
+    "MEMBER_OF": ("role", "source", "section"),
+    "FUNDS": ("programme", "amount", "currency", "start_year", "end_year", "source", "section"),
+    "LINKED_TO": ("kind", "year", "source", "section"),
+    "PART_OF": (),
+}
+
+
+def _allowed(value: object, allowed: Iterable[str], what: str) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{what} {value!r} is not allowed; expected one of {sorted(allowed)}")
+    return value
+
+
+def check_label(label: object) -> str:
+    """Return ``label`` if it is one of `NODE_LABELS`, else raise ``ValueError``.
+
+    Call it on every node label that comes from outside partnet's own code (a user's choice,
+    a URL parameter, a file) before it goes anywhere near a query: labels cannot be query
+    parameters, so the allow-list is what keeps a query's structure fixed.
+    """
+    return _allowed(label, NODE_LABELS, "node label")
+
+
+def check_relationship_type(rel_type: object) -> str:
+    """Return ``rel_type`` if it is one of `RELATIONSHIP_TYPES`, else raise ``ValueError`` (see `check_label`)."""
+    return _allowed(rel_type, RELATIONSHIP_TYPES, "relationship type")
+
+
+def check_property(owner: object, key: object) -> str:
+    """Return ``key`` if ``owner`` (a label or relationship type) carries that property, else raise ``ValueError``.
+
+    For user-chosen property keys, sort columns and filter columns (see `check_label`).
+    """
+    allowed = PROPERTY_KEYS[_allowed(owner, PROPERTY_KEYS, "label or relationship type")]
+    return _allowed(key, allowed, f"property of {owner}")
+
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

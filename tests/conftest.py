@@ -133,6 +133,25 @@ def small_dataset() -> Dataset:
     )
 
 
+@pytest.fixture(scope="session")
+def own_neo4j(tmp_path_factory):
+    """A private Neo4j server (tests/safety.py `OwnNeo4j`) that fault and secrets tests may kill or reconfigure."""
+    import shutil
+
+    from safety import OwnNeo4j
+
+    if shutil.which("java") is None:
+        msg = "no Java: the Neo4j fault tests start their own server with scripts/neo4j-local"
+        if _require("NEO4J"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    server = OwnNeo4j(tmp_path_factory.mktemp("own-neo4j"))
+    server.start()
+    yield server
+    server.script("stop", "--timeout", "30")
+    shutil.rmtree(server.home, ignore_errors=True)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI nothing may skip: a skipped test turns the run red."""
     if not (os.environ.get("CI") or os.environ.get("PARTNET_REQUIRE_NEO4J")):

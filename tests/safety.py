@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,55 @@ def drop_permission_bypass() -> None:
     for cap in _CAPS_THAT_BYPASS_PERMISSIONS:
         if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+class OwnNeo4j:
+    """A Neo4j server of the tests' own, started by scripts/neo4j-local in a private state folder.
+
+    Fault tests kill, stop and restart it; secrets tests give it a user whose password is a
+    sentinel. The shared server (NEO4J_URI of the test run) is never touched.
+    """
+
+    SCRIPT = ROOT / "scripts" / "neo4j-local"
+
+    def __init__(self, home: Path) -> None:
+        cache = os.environ.get("PARTNET_NEO4J_CACHE") or str(ROOT / ".neo4j" / "lib")
+        self.env = {**os.environ, "PARTNET_NEO4J_HOME": str(home), "PARTNET_NEO4J_CACHE": cache}
+        for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+            self.env.pop(k, None)
+        self.home = home
+        self.neo4j_env: dict[str, str] = {}
+
+    def script(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """Run ``scripts/neo4j-local ARGS`` on this server's state folder."""
+        return subprocess.run([str(self.SCRIPT), *args], env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def start(self) -> None:
+        """Start (or find running) and wait until a query answers; read its URI and credentials."""
+        r = self.script("start", "--timeout", "240")
+        if r.returncode != 0:
+            raise RuntimeError(f"own Neo4j did not start: {r.stdout}\n{r.stderr}")
+        out = self.script("env").stdout
+        self.neo4j_env = {}
+        for line in out.splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            self.neo4j_env[key] = shlex.split(value)[0]
+
+    @property
+    def settings(self):
+        """`graph.config.Neo4jSettings` of the admin user."""
+        from graph.config import Neo4jSettings
+
+        e = self.neo4j_env
+        return Neo4jSettings(uri=e["NEO4J_URI"], user=e["NEO4J_USER"], password=e["NEO4J_PASSWORD"])
+
+    def child_env(self, **extra: str) -> dict[str, str]:
+        """Environment for a partnet subprocess using this server."""
+        return cli_env(**{**self.neo4j_env, "PARTNET_STORE": "neo4j", **extra})
+
+    def store(self, **kw):
+        """A `graph.neo4j_store.Neo4jStore` on this server."""
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(self.settings, **kw)

@@ -15,9 +15,6 @@ a server that goes away during a command is retried for at most 15 s (driver
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
 import socket
 import subprocess
 import threading
@@ -25,67 +22,18 @@ import time
 from pathlib import Path
 
 import pytest
-from safety import PYTHON, ROOT, TRACEBACK, big_dataset, cli_env, fingerprint, run_cli
+from safety import PYTHON, TRACEBACK, big_dataset, cli_env, fingerprint, run_cli
 
 from graph.backup import dataset_fingerprint
-from graph.config import Neo4jSettings
 from graph.model import Dataset
 from graph.neo4j_store import Neo4jStore
 
-SCRIPT = ROOT / "scripts" / "neo4j-local"
 CHILD = str(Path(__file__).with_name("fault_child.py"))
 SENTINEL = "sentinel-Pw-7f3a9c-neverprint"
 #: seconds: the driver's connection timeout (10) + its retry window (15), plus process start-up slack.
 EXIT_BOUND = 10 + 15 + 8
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
-
-class OwnNeo4j:
-    """A Neo4j server started by scripts/neo4j-local in a private state folder."""
-
-    def __init__(self, home: Path) -> None:
-        cache = os.environ.get("PARTNET_NEO4J_CACHE") or str(ROOT / ".neo4j" / "lib")
-        self.env = {**os.environ, "PARTNET_NEO4J_HOME": str(home), "PARTNET_NEO4J_CACHE": cache}
-        for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
-            self.env.pop(k, None)
-        self.home = home
-        self.neo4j_env: dict[str, str] = {}
-
-    def script(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-        return subprocess.run([str(SCRIPT), *args], env=self.env, capture_output=True, text=True, timeout=timeout)
-
-    def start(self) -> None:
-        r = self.script("start", "--timeout", "240")
-        if r.returncode != 0:
-            raise RuntimeError(f"own Neo4j did not start: {r.stdout}\n{r.stderr}")
-        out = self.script("env").stdout
-        self.neo4j_env = {}
-        for line in out.splitlines():
-            key, _, value = line.removeprefix("export ").partition("=")
-            self.neo4j_env[key] = shlex.split(value)[0]
-
-    @property
-    def settings(self) -> Neo4jSettings:
-        e = self.neo4j_env
-        return Neo4jSettings(uri=e["NEO4J_URI"], user=e["NEO4J_USER"], password=e["NEO4J_PASSWORD"])
-
-    def child_env(self, **extra: str) -> dict[str, str]:
-        return cli_env(**{**self.neo4j_env, "PARTNET_STORE": "neo4j", **extra})
-
-    def store(self, **kw) -> Neo4jStore:
-        return Neo4jStore(self.settings, **kw)
-
-
-@pytest.fixture(scope="module")
-def own_neo4j(tmp_path_factory):
-    if shutil.which("java") is None and not (os.environ.get("CI") or os.environ.get("PARTNET_REQUIRE_NEO4J")):
-        pytest.skip("no Java: the Neo4j fault tests start their own server with scripts/neo4j-local")
-    server = OwnNeo4j(tmp_path_factory.mktemp("neo4j-faults"))
-    server.start()
-    yield server
-    server.script("stop", "--timeout", "30")
-    shutil.rmtree(server.home, ignore_errors=True)
 
 
 @pytest.fixture
