@@ -422,3 +422,19 @@ def test_serve_help() -> None:
     assert out.exit_code == 0
     for flag in ("--store", "--db", "--host", "--port", "--read-only"):
         assert flag in out.output
+
+
+def test_data_page_downloads_build_on_click(seed_db: Path) -> None:
+    from dashboard import state, upload
+
+    store = SQLiteStore(seed_db, read_only=True)
+    ctx = state.Ctx(store=store, choice=state.StoreChoice("sqlite", str(seed_db), True),
+                    version=store.data_version(), counts=store.counts())
+    with zipfile.ZipFile(io.BytesIO(ctx.export_file("csv")())) as zf:
+        names = set(zf.namelist())
+        assert {"actors.csv", "memberships.csv", "actor_metrics.csv"} <= names
+        assert "hostile-img" in zf.read("actors.csv").decode("utf-8")
+    assert ctx.export_file("gexf")().lstrip().startswith(b"<?xml")
+    html = upload.report_html(ctx)().decode("utf-8")
+    assert "<html" in html.lower() and HOSTILE_NAME not in html
+    store.close()
