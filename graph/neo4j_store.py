@@ -154,13 +154,6 @@ class Neo4jStore(Store):
             return StoreUnavailable(
                 f"cannot reach Neo4j at {where} to {doing}: {self._scrub(e)}",
                 hint="check the server is running (scripts/neo4j-local status) and NEO4J_URI points at it")
-        code = getattr(e, "code", "") or ""
-        if code.endswith("MemoryPoolOutOfMemoryError"):
-            return StoreError(
-                f"Neo4j at {where} ran out of transaction memory while trying to {doing}; "
-                "the transaction was rolled back, nothing was written",
-                hint="give the server more memory (server.memory.heap.max_size and "
-                "dbms.memory.transaction.total.max in neo4j.conf), or import the data in smaller parts")
         return StoreError(f"Neo4j at {where}: {doing} failed: {self._scrub(e)}")
 
     def _run(self, doing: str, fn, *args: Any, write: bool = False) -> Any:
