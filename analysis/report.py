@@ -1,0 +1,321 @@
+"""The HTML brief: a self-contained page of the key findings with plain-language explanations.
+
+No external resource (no script, font, stylesheet or image from elsewhere; a Content Security
+Policy forbids them), so the file opens offline and can be mailed as is. Every piece of text
+that comes from the data — names, ids, countries, reasons — goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graph.errors import PartnetError
+
+__all__ = ["REPORT_SECTIONS", "build_report", "write_report"]
+
+#: (anchor, title) of the report's sections, in order.
+REPORT_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Key figures"),
+    ("isolated", "Isolated actors"),
+    ("brokers", "Brokers"),
+    ("central", "Most connected actors"),
+    ("no-union", "Partnerships without a trade union"),
+    ("rules", "Composition rules not met"),
+    ("funding", "Funding dependence"),
+    ("cross-border", "Cross-border ties"),
+    ("introductions", "Suggested introductions"),
+    ("method", "About the data and the measures"),
+)
+
+_EXPLAIN = {
+    "summary": "The size of the network and the two headline shares: how many partnerships have no trade "
+               "union among their members, and how many bring together organisations from more than one "
+               "country. European and international bodies (no country) do not make a partnership "
+               "cross-border.",
+    "isolated": "Organisations that take part in no partnership and have no recorded tie to anyone. They are "
+                "either outside the network or missing from the data; either way, no one can reach them "
+                "through a partner.",
+    "brokers": "Brokers sit on the paths between others. Betweenness is the share of shortest paths between "
+               "two actors that pass through this one. An articulation point is an actor whose departure would "
+               "split the network into separate parts. Burt's constraint is low when an actor's contacts are "
+               "not connected to each other (it bridges 'structural holes') and high when they all know each "
+               "other.",
+    "central": "Actors with the most direct partners (degree: other organisations they share a partnership or "
+               "an explicit link with). Eigenvector centrality and PageRank also give weight to being tied to "
+               "well-connected actors.",
+    "no-union": "The recommended 'multi-partnership' brings five families to the table: public authorities, "
+                "enterprises, trade unions, NGOs and the target public (migrants' own organisations). These "
+                "partnerships have members but no trade union. Completeness is the share of the five families "
+                "present (1.0 = all five).",
+    "rules": "Rules declared as data (analysis/rules.toml, or your own file) say which families a kind of "
+             "partnership should include. Each row is a partnership that does not meet one.",
+    "funding": "Partnerships whose recorded funding comes from a single funder: if that funder stops, "
+               "nothing else is known to carry them. The Herfindahl–Hirschman index (HHI) is the sum of the "
+               "squared funder shares: 1 means one funder, 1/n means n equal funders. Shares are taken on "
+               "amounts when every amount is known, otherwise on the number of funding ties (column 'basis').",
+    "cross-border": "Share of partnerships whose members come from more than one country, per kind of "
+                    "partnership, and the countries whose organisations have no tie at all to an organisation "
+                    "abroad.",
+    "introductions": "Pairs of organisations that are not yet tied but have partners in common, chosen because "
+                     "their meeting would close a gap: a trade union for a partnership that has none, a bridge "
+                     "between two communities, or a first tie abroad for a country that has none. The score is "
+                     "the Adamic–Adar index: the more (and the less busy) the partners they share, the higher. "
+                     "A score of 0 means no shared partner — a suggestion by fit only.",
+}
+
+_CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;
+padding:1.5rem;color:#1d2430;background:#fff}
+h1{font-size:1.7rem;margin:0 0 .3rem}h2{font-size:1.25rem;margin:2rem 0 .4rem;border-bottom:2px solid #d8dee9}
+p.explain{color:#3b4252;max-width:75ch;margin:.3rem 0 .8rem}
+nav ol{columns:2;padding-left:1.2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.4rem 0 1rem}
+th,td{border-bottom:1px solid #e5e9f0;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#eceff4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.6rem}
+dl.figures div{background:#f4f6fa;border-radius:6px;padding:.5rem .7rem}
+dl.figures dt{font-size:.8rem;color:#4c566a}dl.figures dd{margin:0;font-size:1.3rem;font-weight:600}
+.none{color:#4c566a;font-style:italic}svg text{font:12px system-ui,sans-serif}
+footer{margin-top:2rem;color:#4c566a;font-size:.85rem}
+"""
+
+
+def build_report(
+    g: nx.MultiDiGraph,
+    *,
+    top: int = 10,
+    title: str = "partnet brief",
+    communities: pd.DataFrame | pd.Series | Mapping | None = None,
+    rules: Sequence[Any] | None = None,
+    findings: Mapping[str, pd.DataFrame] | None = None,
+    introductions: pd.DataFrame | None = None,
+    generated: str | None = None,
+) -> str:
+    """A self-contained HTML brief of the key findings, with plain-language explanations.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    top : int, default 10
+        Rows per ranked table.
+    title : str
+        The page title (escaped like everything else).
+    communities : optional
+        Actor -> community for the bridge introductions (Louvain with a fixed seed when omitted).
+    rules : sequence of `analysis.gaps.Rule` or str, optional
+        Composition rules to check (default ``analysis/rules.toml``).
+    findings : mapping, optional
+        Precomputed `analysis.headline.headline` tables.
+    introductions : DataFrame, optional
+        Precomputed `analysis.planner.suggest_introductions`.
+    generated : str, optional
+        The date shown in the header (default: today).
+
+    Returns
+    -------
+    str
+        An HTML5 document with the sections of `REPORT_SECTIONS`, inline CSS and inline SVG only.
+
+    Notes
+    -----
+    Every value drawn from the data is passed through ``html.escape(..., quote=True)``; the page
+    declares ``Content-Security-Policy: default-src 'none'`` so that even a missed tag could not
+    load or run anything.
+    """
+    from analysis.gaps import check_rules
+    from analysis.headline import headline
+    from analysis.planner import suggest_introductions
+    from analysis.projection import actor_projection
+
+    if top < 1:
+        raise PartnetError(f"top = {top}", hint="ask for at least one row per table")
+    proj = actor_projection(g)
+    if findings is None:
+        findings = headline(g, top=top, projection=proj, communities=communities)
+    if introductions is None:
+        from analysis._tables import default_communities
+
+        comm = communities if communities is not None else default_communities(g, proj)
+        gaps = ("union", "bridge", "cross_border") if comm is not None else ("union", "cross_border")
+        introductions = suggest_introductions(g, projection=proj, communities=comm, top=top, gaps=gaps)
+    violations = check_rules(g, rules)
+    generated = generated or _dt.date.today().isoformat()
+    figs = findings["figures"]
+    fig = dict(zip(figs["figure"], figs["value"], strict=True))
+
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+        'img-src data:">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{_e(title)}</h1><p>Generated {_e(generated)} by partnet from {_fmt(fig.get('actors'))} "
+        f"organisations and {_fmt(fig.get('partnerships'))} partnerships.</p></header>",
+        "<nav><h2>Contents</h2><ol>" + "".join(f'<li><a href="#{a}">{_e(t)}</a></li>' for a, t in REPORT_SECTIONS)
+        + "</ol></nav>",
+    ]
+    # -- key figures
+    share_nou, share_xb = fig.get("share of partnerships without a trade union"), fig.get("cross-border share")
+    body = ['<dl class="figures">']
+    for label, value in [
+        ("organisations", _fmt(fig.get("actors"))), ("partnerships", _fmt(fig.get("partnerships"))),
+        ("countries", _fmt(fig.get("countries"))), ("trade unions", _fmt(fig.get("trade unions"))),
+        ("partnerships without a trade union", f"{_fmt(fig.get('partnerships without a trade union'))} "
+                                               f"({_pct(share_nou)})"),
+        ("cross-border partnerships", f"{_fmt(fig.get('cross-border partnerships'))} ({_pct(share_xb)})"),
+        ("organisations with no tie", _fmt(fig.get("actors with no tie"))),
+        ("funded partnerships with a single funder", _fmt(fig.get("funded partnerships with a single funder"))),
+    ]:
+        body.append(f"<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>")
+    body.append("</dl>")
+    body.append("<h3>Organisations per family</h3>")
+    body.append(_bar_chart(findings["families"], "family", "actors"))
+    parts.append(_section("summary", body))
+    # -- isolated
+    parts.append(_section("isolated", [_table(findings["isolated"], {"id": "id", "name": "name", "family": "family",
+                                                                       "country": "country"})]))
+    # -- brokers
+    parts.append(_section("brokers", [_table(findings["brokers"])]))
+    parts.append(_section("central", [_table(findings["central"], {
+        "name": "name", "family": "family", "country": "country", "degree": "partners (degree)",
+        "betweenness": "betweenness", "eigenvector": "eigenvector", "pagerank": "PageRank"})]))
+    # -- no union
+    gap = findings["union_gap"]
+    parts.append(_section("no-union", [
+        _table(findings["no_union"], {"partnership_id": "id", "name": "name", "kind": "kind", "members": "members",
+                                      "present": "families present", "missing": "families missing",
+                                      "completeness": "completeness"}),
+        "<h3>Per kind of partnership</h3>",
+        _table(gap, {"kind": "kind", "partnerships": "with members", "without_union": "without a union",
+                     "share": "share"}, pct=("share",)),
+    ]))
+    parts.append(_section("rules", [_table(violations.head(top * 3), {
+        "rule_id": "rule", "partnership_id": "partnership", "name": "name", "missing": "missing", "why": "why"})]))
+    # -- funding
+    parts.append(_section("funding", [_table(findings["funding_dependence"], {
+        "recipient_id": "id", "name": "partnership", "top_funder_name": "funder", "funding_ties": "funding ties",
+        "amount": "amount known", "basis": "basis", "hhi": "HHI"})]))
+    # -- cross-border
+    from analysis.crossborder import countries_without_cross_border
+
+    lonely = countries_without_cross_border(g, proj)
+    parts.append(_section("cross-border", [
+        f"<p>{_e(_pct(share_xb))} of the partnerships with a known country are cross-border.</p>",
+        _table(findings["cross_border"], {"kind": "kind", "partnerships": "partnerships",
+                                          "with_country": "with a known country", "cross_border": "cross-border",
+                                          "share": "share"}, pct=("share",)),
+        "<h3>Countries with organisations but no tie abroad</h3>",
+        _table(lonely, {"country": "country", "actors": "organisations", "domestic_ties": "ties inside"}),
+    ]))
+    # -- introductions
+    parts.append(_section("introductions", [_table(introductions, {
+        "gap": "gap", "name_a": "introduce", "name_b": "to", "score": "score", "reason": "why"})]))
+    # -- method
+    method = figs.attrs.get("betweenness_method", "") or "exact"
+    notes = [
+        "Two organisations are tied when they are members of the same partnership or have an explicit link "
+        "(exchange, twinning, cooperation agreement). Funders are tied to what they fund only through funding.",
+        f"Betweenness is {method}: exact on networks up to a few thousand organisations, estimated from a "
+        "fixed-seed sample of sources above that (the same data always gives the same figures).",
+        "Communities are found with the Louvain method (fixed seed).",
+        "Absent data is not absence: a partnership with no recorded member is left out of the gap counts, and "
+        "amounts are summed only where the sources give them.",
+    ]
+    parts.append(_section("method", ["<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"]))
+    parts.append("<footer>partnet — partnership network analysis. This page loads nothing from the network."
+                 "</footer></body></html>")
+    return "\n".join(parts)
+
+
+def write_report(g: nx.MultiDiGraph, path: Any, **kw: Any) -> Any:
+    """Write `build_report` to ``path`` (UTF-8) and return the path."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.is_dir():
+        raise PartnetError(f"{path} is a folder", hint="give a file name, e.g. brief.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(build_report(g, **kw), encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "–"
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _pct(value: Any) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if math.isnan(v) else f"{v:.0%}"
+
+
+def _section(anchor: str, body: Sequence[str]) -> str:
+    title = dict(REPORT_SECTIONS)[anchor]
+    explain = f'<p class="explain">{_e(_EXPLAIN[anchor])}</p>' if anchor in _EXPLAIN else ""
+    return f'<section id="{anchor}"><h2>{_e(title)}</h2>{explain}' + "".join(body) + "</section>"
+
+
+def _table(df: pd.DataFrame | None, columns: Mapping[str, str] | None = None, *, pct: Sequence[str] = ()) -> str:
+    """An HTML table of ``df`` (``columns``: column -> header), every cell escaped."""
+    if df is None or df.empty:
+        return '<p class="none">None found.</p>'
+    columns = dict(columns) if columns is not None else {c: c for c in df.columns}
+    columns = {c: h for c, h in columns.items() if c in df.columns}
+    head = "".join(f"<th>{_e(h)}</th>" for h in columns.values())
+    rows = []
+    for rec in df[list(columns)].itertuples(index=False, name=None):
+        cells = []
+        for c, v in zip(columns, rec, strict=True):
+            numeric = isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
+            text = _pct(v) if c in pct else _fmt(v)
+            cells.append(f'<td class="num">{_e(text)}</td>' if numeric else f"<td>{_e(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _bar_chart(df: pd.DataFrame, label: str, value: str, *, width: int = 520, bar: int = 18) -> str:
+    """A horizontal bar chart as inline SVG (labels escaped)."""
+    df = df[df[value] > 0] if not df.empty else df
+    if df.empty:
+        return '<p class="none">No data.</p>'
+    vmax = float(df[value].max())
+    left, h = 130, bar + 6
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h * len(df) + 4}" role="img" '
+           f'aria-label="{_e(value)} per {_e(label)}">']
+    for i, (lab, v) in enumerate(zip(df[label], df[value], strict=True)):
+        y = i * h + 2
+        w = 0 if vmax == 0 else (width - left - 60) * float(v) / vmax
+        out.append(f'<text x="{left - 6}" y="{y + bar - 4}" text-anchor="end">{_e(lab)}</text>'
+                   f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="#5e81ac"/>'
+                   f'<text x="{left + w + 4:.1f}" y="{y + bar - 4}">{_e(_fmt(v))}</text>')
+    out.append("</svg>")
+    return "".join(out)
