@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis._tables import actors_frame, memberships_frame, partnerships_frame
+from analysis._tables import actors_frame, default_communities, memberships_frame, partnerships_frame
 from graph.errors import PartnetError
 from graph.model import FAMILIES
 
@@ -21,7 +21,7 @@ __all__ = ["HEADLINE_KEYS", "figures", "headline", "union_gap_by_kind"]
 #: The tables `headline` returns, in display order.
 HEADLINE_KEYS: tuple[str, ...] = (
     "figures", "families", "countries", "union_gap", "cross_border", "central", "brokers", "isolated",
-    "no_union", "funding_dependence",
+    "no_union", "funding_dependence", "no_union_communities",
 )
 
 
@@ -62,7 +62,10 @@ def headline(
           constraint (`analysis.brokers`);
         - ``isolated``: actors in no partnership and with no tie (`analysis.isolation`), first ``top``;
         - ``no_union``: `analysis.gaps.partnerships_without_union`, first ``top``;
-        - ``funding_dependence``: `analysis.funding.single_funder_dependence`, first ``top``.
+        - ``funding_dependence``: `analysis.funding.single_funder_dependence`, first ``top``;
+        - ``no_union_communities``: `analysis.gaps.communities_without_union` (Louvain communities
+          of `analysis.communities` when ``communities`` is omitted; empty when unavailable),
+          first ``top``.
 
         ``result["figures"].attrs`` carries ``betweenness_method``.
 
@@ -75,7 +78,12 @@ def headline(
     from analysis.centrality import actor_centrality
     from analysis.crossborder import country_summary, cross_border_share
     from analysis.funding import single_funder_dependence
-    from analysis.gaps import partnerships_without_union, union_coverage_by_country
+    from analysis.gaps import (
+        communities_without_union,
+        community_series,
+        partnerships_without_union,
+        union_coverage_by_country,
+    )
     from analysis.projection import actor_projection
 
     proj = projection if projection is not None else actor_projection(g)
@@ -98,6 +106,12 @@ def headline(
     out["isolated"] = _isolated(g, proj, top)
     out["no_union"] = partnerships_without_union(g).head(top)
     out["funding_dependence"] = single_funder_dependence(g).head(top)
+    comm = community_series(communities) if communities is not None else default_communities(g, proj)
+    if comm is not None:
+        out["no_union_communities"] = communities_without_union(g, comm).head(top)
+    else:
+        out["no_union_communities"] = pd.DataFrame(columns=["community", "actors", "trade_unions", "countries",
+                                                            "families"])
     return {k: out[k] for k in HEADLINE_KEYS}
 
 

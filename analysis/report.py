@@ -198,6 +198,11 @@ def build_report(
         "<h3>Per kind of partnership</h3>",
         _table(gap, {"kind": "kind", "partnerships": "with members", "without_union": "without a union",
                      "share": "share"}, pct=("share",)),
+        "<h3>Communities without a trade union</h3>",
+        '<p class="explain">Communities are groups of organisations more tied to each other than to the rest '
+        "(Louvain method). In these, no member is a trade union.</p>",
+        _table(findings.get("no_union_communities"), {"community": "community", "actors": "organisations",
+                                                      "countries": "countries", "families": "families"}),
     ]))
     parts.append(_section("rules", [_table(violations.head(top * 3), {
         "rule_id": "rule", "partnership_id": "partnership", "name": "name", "missing": "missing", "why": "why"})]))

@@ -28,6 +28,7 @@ _TITLES = {
     "isolated": "Isolated actors (no partnership, no tie)",
     "no_union": "Partnerships without a trade union (largest first)",
     "funding_dependence": "Funded partnerships that depend on a single funder",
+    "no_union_communities": "Communities (Louvain) without a trade union",
 }
 
 

@@ -85,6 +85,18 @@ def test_community_goal_with_given_communities(g):
     assert {COMM[a] for a in plan["actor_id"]} == set(COMM.values())
 
 
+def test_community_goal_defaults_to_louvain(g):
+    from analysis.communities import louvain
+    from analysis.gaps import community_series
+
+    comm = community_series(louvain(actor_projection(g)))
+    plan = planner.plan_meeting(g, "community")
+    assert {comm[a] for a in plan["actor_id"]} == set(comm.values)
+    assert len(plan) == comm.nunique()
+    s = planner.suggest_introductions(g, gaps=["bridge"])
+    assert all(comm[r.actor_a] != comm[r.actor_b] for r in s.itertuples())
+
+
 def test_every_invitee_has_a_reason(g):
     for goals in (["country"], ["family"], ["partnership"], ["country", "family"]):
         plan = planner.plan_meeting(g, goals, must_invite=["pt-ngo", "fr-union"])

@@ -66,6 +66,12 @@ def test_headline_constraint_matches_whole_graph(g, findings):
         assert r.constraint == pytest.approx(whole[r.id])
 
 
+def test_headline_communities_without_union(findings, g):
+    assert findings["no_union_communities"]["community"].tolist()[:2] == [1, 3]  # DE (3 actors), then ES
+    default = headline(g, top=5)["no_union_communities"]  # Louvain of analysis.communities
+    assert not default.empty and (default["trade_unions"] == 0).all()
+
+
 def test_headline_isolated(findings):
     ids = set(findings["isolated"]["id"])
     assert "pt-ngo" in ids
