@@ -150,6 +150,11 @@ def test_network_page_search_ego_offline(server: str, browser_page, tmp_path: Pa
     first_render = time.monotonic() - t0
     assert _drawn_pixels(frame) > 2000
     assert frame.locator("#legend li").count() >= 5
+    with page.expect_download() as dl:  # the view's own PNG button (canvas.toBlob in the frame)
+        frame.locator("#png").click()
+    png = tmp_path / "view.png"
+    dl.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000
 
     # search an actor -> its ego network is drawn, with its details beside it
     box = page.get_by_role("combobox", name="Search an actor")
