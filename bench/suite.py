@@ -28,33 +28,17 @@ def _communities(ctx: dict) -> Any:
     frame = mod.louvain(ctx["proj"])
     ctx["comm_frame"] = frame
     ctx["comm"] = _m("gaps").community_series(frame)
-    return frame
+    return mod.community_summary(ctx["proj"], frame)
 
 
 def _isolation(ctx: dict) -> Any:
-    mod = _m("isolation")
-    out = []
-    for name in dir(mod):
-        fn = getattr(mod, name)
-        if name in getattr(mod, "__all__", ()) and callable(fn) and not isinstance(fn, type):
-            try:
-                out.append(fn(ctx["g"]))
-            except TypeError:  # needs more than the graph: not a whole-graph table
-                continue
-    return out
+    mod, g = _m("isolation"), ctx["g"]
+    return (mod.isolation_summary(g), mod.isolated_actors(g, projection=ctx["proj"]), mod.components(g),
+            mod.peripheral_actors(g), mod.single_member_only(g), mod.actors_without_partnership(g))
 
 
 def _periods(ctx: dict) -> Any:
-    mod = _m("periods")
-    out = []
-    for name in getattr(mod, "__all__", ()):
-        fn = getattr(mod, name)
-        if callable(fn) and not isinstance(fn, type):
-            try:
-                out.append(fn(ctx["g"]))
-            except TypeError:
-                continue
-    return out
+    return _m("periods").network_by_period(ctx["g"])
 
 
 #: (name, function of the context dict). The context starts with ``g`` (the property graph).
