@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -95,6 +96,13 @@ def datasets(draw) -> Dataset:
     return Dataset(actors, parts, memberships, funding, links)
 
 
+def _sixteen_digits(ds: Dataset) -> Dataset:
+    """The dataset as a workbook keeps it: openpyxl writes numbers with 16 significant digits (Excel shows 15)."""
+    funding = [dataclasses.replace(f, amount=None if f.amount is None else float(f"{f.amount:.16g}"))
+               for f in ds.funding]
+    return Dataset(ds.actors, ds.partnerships, ds.memberships, funding, ds.links)
+
+
 def _round_trip(ds: Dataset, target: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = write_import_files(ds, Path(tmp) / target)
@@ -102,7 +110,8 @@ def _round_trip(ds: Dataset, target: str) -> None:
         assert result.report.ok, result.report.format_text()
         assert not [w for w in result.report.warnings if w.code not in ("likely-duplicate", "no-records")], \
             result.report.format_text()
-        assert result.dataset.sorted() == ds.sorted()
+        expected = _sixteen_digits(ds) if target.endswith(".xlsx") else ds  # CSV keeps every float exactly
+        assert result.dataset.sorted() == expected.sorted()
 
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
