@@ -283,9 +283,12 @@ class SQLiteStore(Store):
             UNION ALL SELECT 'funding', 'funder_id', f.funder_id FROM funding f
               WHERE f.funder_id NOT IN (SELECT id FROM actors)
             UNION ALL SELECT 'funding', 'recipient_id', f.recipient_id FROM funding f
-              WHERE f.recipient_id NOT IN (SELECT id FROM actors) AND f.recipient_id NOT IN (SELECT id FROM partnerships)
-            UNION ALL SELECT 'links', 'source_id', k.source_id FROM links k WHERE k.source_id NOT IN (SELECT id FROM actors)
-            UNION ALL SELECT 'links', 'target_id', k.target_id FROM links k WHERE k.target_id NOT IN (SELECT id FROM actors)
+              WHERE f.recipient_id NOT IN (SELECT id FROM actors)
+                AND f.recipient_id NOT IN (SELECT id FROM partnerships)
+            UNION ALL SELECT 'links', 'source_id', k.source_id FROM links k
+              WHERE k.source_id NOT IN (SELECT id FROM actors)
+            UNION ALL SELECT 'links', 'target_id', k.target_id FROM links k
+              WHERE k.target_id NOT IN (SELECT id FROM actors)
             UNION ALL SELECT 'partnerships', 'parent_id', p.parent_id FROM partnerships p
               WHERE p.parent_id IS NOT NULL AND p.parent_id NOT IN (SELECT id FROM partnerships)
             LIMIT 20""").fetchall()
