@@ -564,6 +564,9 @@ def run(args: argparse.Namespace) -> dict:
             _log(f"size {size:,}: network page in Chromium")
             r["render"] = bench_render(db)
         res["per_size"][str(size)] = r
+        if args.out:  # partial results survive a later failure or timeout
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(res, indent=2, default=str))
     if args.betweenness_actors:
         if proj_for_betweenness is None:
             proj_for_betweenness = actor_projection(dataset_to_graph(generate(args.betweenness_actors, args.seed)))
