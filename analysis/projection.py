@@ -261,54 +261,98 @@ def incidence_matrix(
     return _incidence(h, actors, parts), actors, parts
 
 
-def _incidence(h: nx.MultiDiGraph, actors: list[str], parts: list[str]) -> sp.csr_matrix:
+def _actor_edges(h: nx.MultiDiGraph, actors: list[str], parts: list[str]) -> tuple[np.ndarray, ...]:
+    """Index pairs of the MEMBER_OF (actor, partnership) and LINKED_TO (actor, actor) edges of ``h``.
+
+    One pass over the out-edges of the actors only (both types leave an actor), reading each
+    edge's ``type``; self-links are left out.
+    """
     row_of = {a: i for i, a in enumerate(actors)}
     col_of = {p: j for j, p in enumerate(parts)}
-    rows, cols = [], []
-    for u, v, d in h.edges(data=True):
-        if d.get("type") == "MEMBER_OF":
-            i, j = row_of.get(u), col_of.get(v)
-            if i is not None and j is not None:
-                rows.append(i)
-                cols.append(j)
-    data = np.ones(len(rows), dtype=np.float64)
-    b = sp.csr_matrix((data, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-                      shape=(len(actors), len(parts)))
+    m_rows, m_cols, l_rows, l_cols = [], [], [], []
+    adj = h.adj
+    for a, i in row_of.items():
+        for v, keyed in adj[a].items():
+            for d in keyed.values():
+                t = d.get("type")
+                if t == "MEMBER_OF":
+                    j = col_of.get(v)
+                    if j is not None:
+                        m_rows.append(i)
+                        m_cols.append(j)
+                elif t == "LINKED_TO" and v != a:
+                    k = row_of.get(v)
+                    if k is not None:
+                        l_rows.append(i)
+                        l_cols.append(k)
+    return tuple(np.asarray(x, dtype=np.int64) for x in (m_rows, m_cols, l_rows, l_cols))
+
+
+def _incidence(h: nx.MultiDiGraph, actors: list[str], parts: list[str],
+               edges: tuple[np.ndarray, ...] | None = None) -> sp.csr_matrix:
+    m_rows, m_cols, _, _ = edges if edges is not None else _actor_edges(h, actors, parts)
+    b = sp.csr_matrix((np.ones(len(m_rows)), (m_rows, m_cols)), shape=(len(actors), len(parts)))
     b.sum_duplicates()
     b.data[:] = 1.0  # a repeated tie counts once
     return b
 
 
-def _link_matrix(h: nx.MultiDiGraph, actors: list[str]) -> sp.csr_matrix:
+def _link_matrix(n: int, l_rows: np.ndarray, l_cols: np.ndarray) -> sp.csr_matrix:
     """Symmetric actor × actor count of LINKED_TO edges (either direction), zero diagonal."""
-    row_of = {a: i for i, a in enumerate(actors)}
-    rows, cols = [], []
-    for u, v, d in h.edges(data=True):
-        if d.get("type") == "LINKED_TO" and u != v:
-            i, j = row_of.get(u), row_of.get(v)
-            if i is not None and j is not None:
-                rows.append(i)
-                cols.append(j)
-    n = len(actors)
-    m = sp.csr_matrix((np.ones(len(rows)), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-                      shape=(n, n))
+    m = sp.csr_matrix((np.ones(len(l_rows)), (l_rows, l_cols)), shape=(n, n))
     return (m + m.T).tocsr()
 
 
 def _upper_pairs(*mats: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Row/col indices (i < j) of the union of the mats' nonzeros, with each mat's values there."""
-    total = mats[0].copy()
-    for m in mats[1:]:
-        total = total + abs(m)
-    upper = sp.triu(abs(total), k=1).tocoo()
-    # order edges by (i, j) for determinism
-    order = np.lexsort((upper.col, upper.row))
-    i, j = upper.row[order], upper.col[order]
-    values = []
-    for m in mats:
-        csr = m.tocsr()
-        values.append(np.asarray(csr[i, j]).ravel() if len(i) else np.zeros(0))
+    """Row/col indices (i < j) of the union of the mats' nonzeros above the diagonal, each mat's values there.
+
+    The mats are symmetric and non-negative; pairs come out sorted by (i, j).
+    """
+    uppers = [sp.triu(m, k=1).tocsr() for m in mats]
+    pattern = uppers[0].copy()
+    for u in uppers[1:]:
+        pattern = pattern + u
+    pattern.eliminate_zeros()
+    pattern.sort_indices()
+    coo = pattern.tocoo()
+    i, j = coo.row.astype(np.int64), coo.col.astype(np.int64)  # csr order: sorted by (i, j)
+    values = [np.asarray(u[i, j]).ravel() if len(i) else np.zeros(0) for u in uppers]
     return i, j, values
+
+
+def _graph_from_pairs(
+    nodes: list[str], attrs: list[dict], i: np.ndarray, j: np.ndarray, edge_attrs: list[dict]
+) -> nx.Graph:
+    """An undirected graph with ``nodes`` (in order, with ``attrs``) and one edge per pair (i[k], j[k]).
+
+    The adjacency is filled node by node from a CSR layout of the pairs, the same dict shared
+    by both directions as ``Graph.add_edge`` does; a few times faster than ``add_edges_from`` for
+    millions of edges, which dominates the cost of a large projection otherwise.
+    """
+    g = nx.Graph()
+    g.add_nodes_from(zip(nodes, attrs, strict=True))
+    n, m = len(nodes), len(i)
+    if m == 0:
+        return g
+    names = np.asarray(nodes, dtype=object)
+    # forward: pairs come sorted by (i, j), so node k's larger neighbours are one contiguous run
+    fwd_ptr = np.searchsorted(i, np.arange(n + 1)).tolist()
+    fwd_names = names[j].tolist()
+    # backward: the same pairs sorted by (j, i) give node k's smaller neighbours
+    order = np.lexsort((i, j))
+    bwd_ptr = np.searchsorted(j[order], np.arange(n + 1)).tolist()
+    bwd_names = names[i[order]].tolist()
+    bwd_data = [edge_attrs[e] for e in order.tolist()]
+    adj = g._adj  # the graph's own adjacency (what add_edge writes to); nothing is cached yet
+    for k in range(n):
+        inner = adj[nodes[k]]
+        a, b = bwd_ptr[k], bwd_ptr[k + 1]
+        if a < b:
+            inner.update(zip(bwd_names[a:b], bwd_data[a:b], strict=True))
+        a, b = fwd_ptr[k], fwd_ptr[k + 1]
+        if a < b:
+            inner.update(zip(fwd_names[a:b], edge_attrs[a:b], strict=True))
+    return g
 
 
 def actor_projection(
@@ -370,27 +414,20 @@ def actor_projection(
     """
     h = filter_graph(g, filters) if filters is not None else g
     actors, parts = actor_ids(h), partnership_ids(h)
-    b = _incidence(h, actors, parts)
+    edges = _actor_edges(h, actors, parts)
+    b = _incidence(h, actors, parts, edges)
     bt = b.T.tocsr()
     shared = (b @ bt).tocsr()
     sizes = np.asarray(b.sum(axis=0)).ravel()
     scale = np.zeros_like(sizes)
     np.divide(1.0, sizes - 1.0, out=scale, where=sizes > 1)
     newman = (b @ sp.diags(scale) @ bt).tocsr()
-    shared.setdiag(0)
-    newman.setdiag(0)
-    shared.eliminate_zeros()
-    newman.eliminate_zeros()
-    links = _link_matrix(h, actors) if include_links else sp.csr_matrix((len(actors), len(actors)))
-
-    proj = nx.Graph()
-    proj.add_nodes_from((a, h.nodes[a]) for a in actors)
+    links = _link_matrix(len(actors), *edges[2:]) if include_links else sp.csr_matrix((len(actors), len(actors)))
     i, j, (s, nw, lk) = _upper_pairs(shared, newman, links)
-    s_int, lk_int = np.rint(s).astype(np.int64), np.rint(lk).astype(np.int64)
-    proj.add_edges_from(
-        (actors[a], actors[c], {"shared": int(x), "newman": float(y), "links": int(z), "weight": int(x + z)})
-        for a, c, x, y, z in zip(i.tolist(), j.tolist(), s_int.tolist(), nw.tolist(), lk_int.tolist(), strict=True)
-    )
+    s_int, lk_int = np.rint(s).astype(np.int64).tolist(), np.rint(lk).astype(np.int64).tolist()
+    edge_attrs = [{"shared": x, "newman": y, "links": z, "weight": x + z}
+                  for x, y, z in zip(s_int, nw.tolist(), lk_int, strict=True)]
+    proj = _graph_from_pairs(actors, [h.nodes[a] for a in actors], i, j, edge_attrs)
     return proj
 
 
@@ -422,15 +459,9 @@ def partnership_projection(g: nx.MultiDiGraph, filters: Filters | None = None) -
     actors, parts = actor_ids(h), partnership_ids(h)
     b = _incidence(h, actors, parts)
     m = (b.T @ b).tocsr()
-    m.setdiag(0)
-    m.eliminate_zeros()
-    proj = nx.Graph()
-    proj.add_nodes_from((p, h.nodes[p]) for p in parts)
     i, j, (s,) = _upper_pairs(m)
-    proj.add_edges_from(
-        (parts[a], parts[c], {"shared": int(x), "weight": int(x)})
-        for a, c, x in zip(i.tolist(), j.tolist(), np.rint(s).astype(np.int64).tolist(), strict=True)
-    )
+    edge_attrs = [{"shared": x, "weight": x} for x in np.rint(s).astype(np.int64).tolist()]
+    proj = _graph_from_pairs(parts, [h.nodes[p] for p in parts], i, j, edge_attrs)
     return proj
 
 
