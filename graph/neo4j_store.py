@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -36,6 +37,10 @@ DEFAULT_BATCH_SIZE = 10_000
 #: Environment variable giving `Neo4jStore`'s ``commit_every`` when the constructor is not told.
 COMMIT_EVERY_ENV = "PARTNET_NEO4J_COMMIT_EVERY"
 _TX_MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+# The driver logs retries and defunct connections at WARNING/ERROR; without a handler Python would
+# print them raw on stderr before partnet's own one-line error. Keep them for applications that
+# configure logging, silent otherwise (partnet reports every failure itself, with the URI).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 #: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
 _BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 SCHEMA_VERSION = 1
@@ -300,7 +305,7 @@ class Neo4jStore(Store):
             except StoreError as e:
                 if done == 0:
                     raise
-                raise StoreError(
+                raise type(e)(  # same class, so an unreachable server still exits 2
                     f"{e.message} (after {done:,} of {total:,} rows had been committed in chunks of "
                     f"{self.commit_every:,}: the store holds part of this write)",
                     hint="re-run the same write once the server answers (writes are idempotent) to complete it",

@@ -54,14 +54,15 @@ def sqlite_fingerprint(path: str | Path) -> str:
 
 
 def big_dataset(n_actors: int, *, prefix: str = "a", per_partnership: int = 10) -> Dataset:
-    """A synthetic dataset of ``n_actors`` actors, one membership each, a few links and funding rows."""
+    """A synthetic dataset of ``n_actors`` actors, one membership each, PART_OF trees, a few links and funding rows."""
     from graph.model import Actor, Funding, Link, Membership, Partnership
 
     n_p = max(1, n_actors // per_partnership)
     return Dataset(
         actors=[Actor(id=f"{prefix}{i}", name=f"Organisation n° {i} — {prefix}", type="ngo", country="FR",
                       city="Lyon", aliases=(f"O{i}",)) for i in range(n_actors)],
-        partnerships=[Partnership(id=f"{prefix}p{i}", name=f"Partnership {i}", kind="project", start_year=2010)
+        partnerships=[Partnership(id=f"{prefix}p{i}", name=f"Partnership {i}", kind="project", start_year=2010,
+                                  parent_id=f"{prefix}p{i // 10}" if i % 10 else "")  # a PART_OF forest
                       for i in range(n_p)],
         memberships=[Membership(f"{prefix}{i}", f"{prefix}p{i % n_p}", "member") for i in range(n_actors)],
         links=[Link(f"{prefix}{i}", f"{prefix}{i + 1}", "exchange", 2015) for i in range(0, n_actors - 1, 50)],
