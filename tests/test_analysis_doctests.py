@@ -1,0 +1,25 @@
+"""The Examples in the analysis modules' docstrings run as doctests, so the documentation cannot go stale."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "analysis.projection",
+    "analysis.centrality",
+    "analysis.brokers",
+    "analysis.isolation",
+    "analysis.communities",
+    "analysis.periods",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 0, f"{name} has no examples"
