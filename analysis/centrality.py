@@ -17,6 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
+from networkx.algorithms import bipartite
 
 from analysis.projection import Filters, as_actor_graph, bipartite_graph
 
@@ -338,10 +339,13 @@ def bipartite_centrality(
 
     Notes
     -----
-    Each measure is normalised by its maximum possible value in a bipartite graph with the same
-    two node sets, as in ``networkx.algorithms.bipartite`` (degree by the size of the other
-    side; betweenness by the bipartite star maximum; closeness by ``m + 2(n - 1)`` for a node
-    of the side with ``n`` nodes facing ``m``).
+    Up to ``exact_max_nodes`` nodes the values are those of ``networkx.algorithms.bipartite``
+    (``degree_centrality``, ``betweenness_centrality``, ``closeness_centrality``). Each measure
+    is normalised by its maximum possible value in a bipartite graph with the same two node sets
+    (degree by the size of the other side; betweenness by Borgatti & Everett's bound; closeness
+    by ``m + 2(n - 1)`` for a node of the side with ``n`` nodes facing ``m``). Above the
+    threshold the same normalisations are applied to sampled betweenness and pivot-estimated
+    distance sums (see `betweenness` and `closeness`).
 
     References
     ----------
@@ -356,20 +360,24 @@ def bipartite_centrality(
     n, m = len(tops), len(bottoms)
     nodes = tops + bottoms
     deg = dict(b.degree())
-    raw, b_method, b_k = betweenness(b, exact_max_nodes=exact_max_nodes, k=k, seed=seed, normalized=False)
-    bmax_top, bmax_bottom = _bipartite_betweenness_max(n, m), _bipartite_betweenness_max(m, n)
-    totals, reach, c_k = _distance_sums(b, nodes, exact_max_nodes=exact_max_nodes, k=k, seed=seed)
     size = len(nodes)
-    rows = []
-    for i, v in enumerate(nodes):
-        is_top = i < n
-        other, same = (m, n) if is_top else (n, m)
-        bmax = bmax_top if is_top else bmax_bottom
-        clo = 0.0
-        if totals[i] > 0 and size > 1:
-            clo = (other + 2 * (same - 1)) / totals[i] * (reach[i] - 1) / (size - 1)
-        rows.append((str(v), _text(b.nodes[v].get("name")) or str(v), "actor" if is_top else "partnership",
-                     deg[v], deg[v] / other if other else 0.0, raw[v] / bmax if bmax else 0.0, clo))
+    if size <= exact_max_nodes:  # networkx.algorithms.bipartite, exact
+        dc = bipartite.degree_centrality(b, tops) if size else {}
+        bc = bipartite.betweenness_centrality(b, tops) if n and m else dict.fromkeys(nodes, 0.0)
+        cc = bipartite.closeness_centrality(b, tops) if size else {}
+        b_method, b_k, c_k = "exact", size, 0
+    else:  # the same normalisations over sampled betweenness and pivot-estimated distance sums
+        raw, b_method, b_k = betweenness(b, exact_max_nodes=exact_max_nodes, k=k, seed=seed, normalized=False)
+        bmax_top, bmax_bottom = _bipartite_betweenness_max(n, m), _bipartite_betweenness_max(m, n)
+        totals, reach, c_k = _distance_sums(b, nodes, exact_max_nodes=exact_max_nodes, k=k, seed=seed)
+        dc, bc, cc = {}, {}, {}
+        for i, v in enumerate(nodes):
+            other, same, bmax = (m, n, bmax_top) if i < n else (n, m, bmax_bottom)
+            dc[v] = deg[v] / other if other else 0.0
+            bc[v] = raw[v] / bmax if bmax else 0.0
+            cc[v] = (other + 2 * (same - 1)) / totals[i] * (reach[i] - 1) / (size - 1) if totals[i] > 0 else 0.0
+    rows = [(str(v), _text(b.nodes[v].get("name")) or str(v), "actor" if i < n else "partnership", deg[v],
+             dc[v], bc[v], cc[v]) for i, v in enumerate(nodes)]
     df = pd.DataFrame(rows, columns=["id", "name", "side", "degree", "degree_centrality", "betweenness",
                                      "closeness"])
     df["degree"] = df["degree"].astype(np.int64)
@@ -497,7 +505,8 @@ def _distance_sums(
             batch_size += r
             continue
         kc = min(r, k or DEFAULT_SAMPLE_SIZE)
-        used_k = max(used_k, kc)
+        if kc < r:
+            used_k = max(used_k, kc)
         pivots = np.sort(rng.choice(members, size=kc, replace=False))
         sub = a[members][:, members]
         local = {int(v): i for i, v in enumerate(members)}

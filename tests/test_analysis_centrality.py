@@ -66,6 +66,15 @@ def test_davis_bipartite_centrality_matches_networkx_and_published(tmp_path):
     assert df.loc["E8", "rank_betweenness"] == 1
     assert df.loc["Evelyn Jefferson", "degree"] == 8
     assert (df["side"] == "actor").sum() == 18 and len(events) == 14
+    # the scalable path (taken above the size threshold) gives the same values when it samples everything
+    scaled = bipartite_centrality(g, exact_max_nodes=10, k=1000).set_index("name")
+    assert scaled.attrs["betweenness_method"] == "exact" and scaled.attrs["closeness_method"] == "exact"
+    for col, values in ref.items():
+        for node, value in values.items():
+            assert scaled.loc[node, col] == pytest.approx(value, abs=1e-12), (col, node)
+    sampled = bipartite_centrality(g, exact_max_nodes=10, k=16)
+    assert sampled.attrs["betweenness_method"] == "sampled" and sampled.attrs["betweenness_k"] == 16
+    assert set(sampled["betweenness_method"]) == {"sampled (k=16, seed=0)"}
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
