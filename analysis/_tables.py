@@ -70,12 +70,11 @@ def memberships_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
 
     A repeated tie (same actor and partnership) is kept once.
     """
-    nodes = g.nodes
+    label = dict(g.nodes(data="label"))
     rows = [
-        (u, v, _text(d.get("role")))
+        (u, v, d.get("role") or "")
         for u, v, d in g.edges(data=True)
-        if d.get("type") == "MEMBER_OF" and nodes[u].get("label") == "Actor"
-        and nodes[v].get("label") == "Partnership"
+        if d.get("type") == "MEMBER_OF" and label.get(u) == "Actor" and label.get(v) == "Partnership"
     ]
     df = pd.DataFrame(rows, columns=["actor_id", "partnership_id", "role"], dtype=str)
     df = df.drop_duplicates(["actor_id", "partnership_id"])
@@ -88,9 +87,9 @@ def funding_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     Columns ``funder_id, recipient_id, recipient_label`` ("Actor"/"Partnership"), ``programme``,
     ``amount`` (float, NaN when unknown), ``currency``, ``start_year``, ``end_year``.
     """
-    nodes = g.nodes
+    label = dict(g.nodes(data="label"))
     rows = [
-        (u, v, _text(nodes[v].get("label")), _text(d.get("programme")), _num(d.get("amount")),
+        (u, v, _text(label.get(v)), _text(d.get("programme")), _num(d.get("amount")),
          _text(d.get("currency")), d.get("start_year"), d.get("end_year"))
         for u, v, d in g.edges(data=True) if d.get("type") == "FUNDS"
     ]

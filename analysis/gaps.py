@@ -101,9 +101,10 @@ def family_presence(g: nx.MultiDiGraph, families: Sequence[str] = FIVE_FAMILIES)
     if unknown:
         raise PartnetError(f"unknown families {unknown}", hint=f"choose among {list(FAMILIES)}")
     parts = partnerships_frame(g)
-    counts = _family_counts(g, parts["id"], families)
+    mem, actors = memberships_frame(g), actors_frame(g)
+    counts = _family_counts(mem, actors, parts["id"], families)
     out = parts[["id", "name", "kind", "code"]].rename(columns={"id": "partnership_id"})
-    out["members"] = _member_counts(g, parts["id"]).to_numpy()
+    out["members"] = _member_counts(mem, parts["id"]).to_numpy()
     for f in families:
         out[f] = counts[f].to_numpy()
     present = counts[list(families)].to_numpy() > 0
@@ -531,19 +532,21 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
     if parts.empty or not rules:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "members" else object) for c in cols})
     ids = parts["id"]
-    members = _member_counts(g, ids).to_numpy()
+    mem, actors = memberships_frame(g), actors_frame(g)
+    members = _member_counts(mem, ids).to_numpy()
     needed = sorted({what for r in rules for what, _ in r.requires})
     fam_needed = [w for w in needed if w in FAMILIES]
     type_needed = [w for w in needed if w not in FAMILIES]
-    counts = pd.concat([_family_counts(g, ids, fam_needed), _family_counts(g, ids, type_needed, by="type")], axis=1)
+    counts = pd.concat([_family_counts(mem, actors, ids, fam_needed),
+                        _family_counts(mem, actors, ids, type_needed, by="type")], axis=1)
     fields = {"kind": parts["kind"].map(lambda v: {v}), "level": parts["level"].map(lambda v: {v})}
     if any(f == "programme" for r in rules for f, _ in r.conditions):
         fund = funding_frame(g)
         prog = fund.groupby("recipient_id")["programme"].agg(set)
         fields["programme"] = ids.map(lambda p: prog.get(p, set()))
     if any(f == "country" for r in rules for f, _ in r.conditions):
-        mem = memberships_frame(g).merge(actors_frame(g)[["id", "country"]], left_on="actor_id", right_on="id")
-        ctry = mem.groupby("partnership_id")["country"].agg(set)
+        mc = mem.merge(actors[["id", "country"]], left_on="actor_id", right_on="id")
+        ctry = mc.groupby("partnership_id")["country"].agg(set)
         fields["country"] = ids.map(lambda p: ctry.get(p, set()))
     frames = []
     for rule in rules:
@@ -592,16 +595,16 @@ def community_series(communities: pd.DataFrame | pd.Series | Mapping) -> pd.Seri
                        hint="pass a DataFrame with a 'community' column, a Series or a dict")
 
 
-def _member_counts(g: nx.MultiDiGraph, ids: pd.Series) -> pd.Series:
-    mem = memberships_frame(g)
+def _member_counts(mem: pd.DataFrame, ids: pd.Series) -> pd.Series:
     return mem.groupby("partnership_id").size().reindex(ids, fill_value=0).astype(np.int64)
 
 
-def _family_counts(g: nx.MultiDiGraph, ids: pd.Series, values: Sequence[str], *, by: str = "family") -> pd.DataFrame:
+def _family_counts(mem: pd.DataFrame, actors: pd.DataFrame, ids: pd.Series, values: Sequence[str], *,
+                   by: str = "family") -> pd.DataFrame:
     """Partnership x family (or type) member counts, rows in the order of ``ids``."""
     values = list(values)
-    mem = memberships_frame(g).merge(actors_frame(g)[["id", by]], left_on="actor_id", right_on="id")
-    table = pd.crosstab(mem["partnership_id"], mem[by]) if not mem.empty else pd.DataFrame()
+    m = mem.merge(actors[["id", by]], left_on="actor_id", right_on="id")
+    table = m.groupby(["partnership_id", by]).size().unstack(fill_value=0) if not m.empty else pd.DataFrame()
     return table.reindex(index=ids, columns=values, fill_value=0).fillna(0).astype(np.int64)
 
 

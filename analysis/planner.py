@@ -12,11 +12,15 @@ there.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from analysis._tables import actors_frame, default_communities, memberships_frame
 from analysis.gaps import community_series, partnerships_without_union
@@ -218,7 +222,7 @@ def suggest_introductions(
     Candidates are generated from two-step paths only (a pair with a common neighbour), never
     from all pairs: for a union-less partnership, unions that are neighbours of its members'
     neighbours; for communities, pairs of neighbours of one actor that lie in different
-    communities (at most 5 per community and intermediary, the most central); for a country
+    communities (at most 3 per community and intermediary, the most central); for a country
     without cross-border tie, actors abroad reached through a country-less intermediary such as
     a European body. Scores come from ``networkx.adamic_adar_index`` (or
     ``resource_allocation_index``) with this explicit ``ebunch``:
@@ -246,21 +250,37 @@ def suggest_introductions(
     frames = []
     for gap in gaps:
         if gap == "union":
-            rows = _union_rows(ctx, fallback)
+            cands = _union_candidates(ctx, fallback, top)
         elif gap == "bridge":
             comm = community_series(communities) if communities is not None else _default_communities(g, proj)
-            rows = _bridge_rows(ctx, comm)
+            cands = _bridge_candidates(ctx, comm)
         else:
-            rows = _cross_border_rows(ctx, fallback)
+            cands = _cross_border_candidates(ctx, fallback)
+        chosen = heapq.nsmallest(top, cands, key=lambda c: (-c.score, c.a, c.b, c.context))
+        exact = ctx.score((c.a, c.b) for c in chosen if c.method != "fallback")
+        rows = [_intro(gap, c.context, c.a, c.b, exact.get((c.a, c.b), 0.0) if c.method != "fallback" else 0.0,
+                       len(ctx.common(c.a, c.b)), c.method, ctx, c.reason(ctx)) for c in chosen]
         df = pd.DataFrame(rows, columns=_INTRO_COLS)
         df = df.sort_values(["score", "actor_a", "actor_b", "context"], ascending=[False, True, True, True],
-                            kind="stable").head(top)
+                            kind="stable")
         frames.append(df)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_INTRO_COLS)
     return out.reset_index(drop=True)
 
 
 _INTRO_COLS = ["gap", "context", "actor_a", "name_a", "actor_b", "name_b", "score", "common", "method", "reason"]
+
+
+@dataclass
+class _Cand:
+    """A candidate introduction; its sentence is written only if it makes the final list."""
+
+    score: float
+    a: str
+    b: str
+    context: str
+    method: str
+    reason: Callable[[_Context], str]
 
 
 class _Context:
@@ -273,15 +293,43 @@ class _Context:
         self.family = actors["family"].to_dict()
         self.country = actors["country"].to_dict()
         self.degree = dict(proj.degree())
+        # the weight a common neighbour z adds to a pair's score
+        if method == "adamic_adar":
+            self.weight = {z: (1.0 / math.log(d) if d > 1 else 0.0) for z, d in self.degree.items()}
+        else:
+            self.weight = {z: (1.0 / d if d > 0 else 0.0) for z, d in self.degree.items()}
+        self._csr: sp.csr_matrix | None = None
 
     def label(self, a: str) -> str:
         return f"{self.name.get(a, a)} ({a})"
 
     def score(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], float]:
+        """The networkx score (``adamic_adar_index``/``resource_allocation_index``) of ``pairs``."""
         ebunch = sorted({(u, v) for u, v in pairs if u in self.proj and v in self.proj and u != v})
         if not ebunch:
             return {}
         return {(u, v): float(s) for u, v, s in _SCORERS[self.method](self.proj, ebunch)}
+
+    def fast_scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The same scores for many candidate pairs at once: ``Σ_z A[x,z] w(z) A[y,z]`` with sparse rows."""
+        if self._csr is None:
+            self._nodes = list(self.proj.nodes)
+            self._index = {n: i for i, n in enumerate(self._nodes)}
+            idx = self._index
+            ends = np.array([(idx[u], idx[v]) for u, v in self.proj.edges() if u != v], dtype=np.int64).reshape(-1, 2)
+            rows = np.concatenate([ends[:, 0], ends[:, 1]])
+            cols = np.concatenate([ends[:, 1], ends[:, 0]])
+            n = len(self._nodes)
+            self._csr = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+            self._wdiag = sp.diags(np.array([self.weight[n] for n in self._nodes]))
+        out = np.zeros(len(pairs))
+        for start in range(0, len(pairs), 100_000):
+            chunk = pairs[start:start + 100_000]
+            xi = np.fromiter((self._index[x] for x, _ in chunk), dtype=np.int64, count=len(chunk))
+            yi = np.fromiter((self._index[y] for _, y in chunk), dtype=np.int64, count=len(chunk))
+            prod = self._csr[xi].multiply(self._csr[yi] @ self._wdiag)
+            out[start:start + len(chunk)] = np.asarray(prod.sum(axis=1)).ravel()
+        return out
 
     def common(self, u: str, v: str) -> list[str]:
         return sorted(set(self.proj.adj[u]) & set(self.proj.adj[v]),
@@ -297,47 +345,94 @@ class _Context:
         return sorted(ids, key=lambda a: (-self.degree.get(a, 0), a))
 
 
-def _union_rows(ctx: _Context, fallback: bool) -> list[dict]:
-    proj, fam = ctx.proj, ctx.family
-    unions = {a for a, f in fam.items() if f == "trade_unions" and a in proj}
-    union_nbrs = {w: sorted(u for u in proj.adj[w] if u in unions) for w in proj.nodes}
+def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
+    """Member of a union-less partnership x union two steps away, best score first.
+
+    All scores at once as a sparse product: ``S = A[members] · diag(w) · A[:, unions]`` (``w`` the
+    per-neighbour weight of the method) with already-tied pairs removed. A member of a union-less
+    partnership is never a union, so every non-zero of ``S`` is a candidate. One introduction per
+    (partnership, union): the best-scoring member (then the best-connected, then the smallest id).
+    """
+    proj = ctx.proj
     nou = partnerships_without_union(ctx.g)
+    if nou.empty:
+        return []
+    order = {p: i for i, p in enumerate(nou["partnership_id"])}  # largest partnerships first
+    pinfo = dict(zip(nou["partnership_id"], zip(nou["name"], nou["members"], strict=True), strict=True))
     mem = memberships_frame(ctx.g)
-    members_of = mem.groupby("partnership_id")["actor_id"].agg(list).to_dict()
-    rows = []
-    for pid, pname, n in zip(nou["partnership_id"], nou["name"], nou["members"], strict=True):
-        members = [m for m in members_of.get(pid, []) if m in proj]
-        mset = set(members)
-        cands = {(m, u) for m in members for w in proj.adj[m] for u in union_nbrs.get(w, ())
-                 if u not in mset and not proj.has_edge(m, u)}
-        scores = ctx.score(cands)
-        best_per_union: dict[str, tuple[float, int, str]] = {}
-        for (m, u), s in sorted(scores.items()):  # ties: the smaller member id is kept
-            key = (s, ctx.degree.get(m, 0))
-            if u not in best_per_union or key > best_per_union[u][:2]:
-                best_per_union[u] = (s, ctx.degree.get(m, 0), m)
-        for u, (s, _, m) in sorted(best_per_union.items()):
-            rows.append(_intro("union", pid, m, u, s, len(ctx.common(m, u)), ctx.method, ctx,
-                               f"{pname} ({pid}) has no trade union among its {n} members; "
-                               f"{ctx.label(u)} could join through {ctx.label(m)}: {ctx.via(m, u)}."))
-        if not best_per_union and fallback and members:
-            m = ctx.best(members)[0]
-            countries = sorted({ctx.country.get(x, "") for x in members} - {""})
-            pool = [u for u in unions if ctx.country.get(u, "") in countries and u not in mset]
-            if pool:
-                u = ctx.best(pool)[0]
-                rows.append(_intro("union", pid, m, u, 0.0, 0, "fallback", ctx,
-                                   f"{pname} ({pid}) has no trade union among its {n} members and no union is two "
-                                   f"steps away; {ctx.label(u)} is the best-connected union in "
-                                   f"{ctx.country.get(u)}, to meet {ctx.label(m)}, the partnership's best-connected "
-                                   "member."))
-    return rows
+    mem = mem[mem["partnership_id"].isin(order) & mem["actor_id"].isin(proj)]
+    parts_of = {m: sorted(ps, key=order.__getitem__) for m, ps in mem.groupby("actor_id")["partnership_id"]}
+    unions = sorted(a for a, f in ctx.family.items() if f == "trade_unions" and a in proj)
+    members = sorted(parts_of)
+    out: list[_Cand] = []
+    if unions and members:
+        ctx.fast_scores([])  # builds the adjacency
+        idx = ctx._index
+        a_rows = ctx._csr[[idx[m] for m in members]]
+        a_unions = ctx._csr[:, [idx[u] for u in unions]]
+        s_mat = (a_rows @ ctx._wdiag @ a_unions).tocsr()
+        tied = a_rows[:, [idx[u] for u in unions]]
+        s_mat = (s_mat - s_mat.multiply(tied)).tocoo()
+        s_mat.eliminate_zeros()
+        deg = np.array([ctx.degree[m] for m in members])
+        rank = np.lexsort((s_mat.col, s_mat.row, -deg[s_mat.row], -s_mat.data))
+        used: set[tuple[str, str]] = set()
+        for k in rank.tolist():
+            m, u = members[s_mat.row[k]], unions[s_mat.col[k]]
+            fresh = [p for p in parts_of[m] if (p, u) not in used]
+            if not fresh:
+                continue
+            used.update((p, u) for p in fresh)
+            out.append(_Cand(float(s_mat.data[k]), m, u, fresh[0], ctx.method,
+                             _union_reason(fresh, pinfo, m, u)))
+            if len(out) >= top:
+                break
+    if fallback and len(out) < top:
+        # partnerships none of whose members has a union two steps away: the best-connected union of
+        # their country, score 0
+        scored = {members[i] for i in np.unique(s_mat.row).tolist()} if unions and members else set()
+        best_in: dict[str, str] = {}
+        for u in ctx.best(unions):
+            best_in.setdefault(ctx.country.get(u, ""), u)
+        by_part = mem.groupby("partnership_id")["actor_id"].agg(sorted).to_dict()
+        for pid in nou["partnership_id"]:
+            ms = by_part.get(pid, [])
+            if not ms or scored.intersection(ms):
+                continue
+            m = ctx.best(ms)[0]
+            country = next((c for c in sorted({ctx.country.get(x, "") for x in ms} - {""}) if c in best_in), None)
+            if country is not None:
+                out.append(_Cand(0.0, m, best_in[country], pid, "fallback",
+                                 _union_fallback_reason(pid, *pinfo[pid], m, best_in[country])))
+                if len(out) >= top:
+                    break
+    return out
 
 
-def _bridge_rows(ctx: _Context, comm: pd.Series) -> list[dict]:
+def _union_reason(parts: list[str], pinfo: dict, m: str, u: str) -> Callable[[_Context], str]:
+    def make(ctx: _Context) -> str:
+        pid = parts[0]
+        name, n = pinfo[pid]
+        text = (f"{name} ({pid}) has no trade union among its {n} members; {ctx.label(u)} could join through "
+                f"{ctx.label(m)}: {ctx.via(m, u)}.")
+        if len(parts) > 1:
+            others = ", ".join(f"{pinfo[p][0]} ({p})" for p in parts[1:4])
+            more = f" and {len(parts) - 4} more" if len(parts) > 4 else ""
+            text += f" {ctx.name.get(m, m)} is also in union-less {others}{more}."
+        return text
+    return make
+
+
+def _union_fallback_reason(pid: str, pname: str, n: int, m: str, u: str) -> Callable[[_Context], str]:
+    return lambda ctx: (f"{pname} ({pid}) has no trade union among its {n} members and no union is two steps "
+                        f"away; {ctx.label(u)} is the best-connected union in {ctx.country.get(u)}, to meet "
+                        f"{ctx.label(m)}, the partnership's best-connected member.")
+
+
+def _bridge_candidates(ctx: _Context, comm: pd.Series) -> list[_Cand]:
     proj = ctx.proj
     cm = {a: c for a, c in comm.items() if a in proj}
-    cands: set[tuple[str, str]] = set()
+    pairs: set[tuple[str, str]] = set()
     for w in proj.nodes:
         by_comm: dict = defaultdict(list)
         for x in proj.adj[w]:
@@ -345,73 +440,89 @@ def _bridge_rows(ctx: _Context, comm: pd.Series) -> list[dict]:
                 by_comm[cm[x]].append(x)
         if len(by_comm) < 2:
             continue
-        picks = {c: ctx.best(xs)[:5] for c, xs in by_comm.items()}
+        picks = {c: ctx.best(xs)[:3] for c, xs in by_comm.items()}
         keys = sorted(picks, key=str)
         for i, c1 in enumerate(keys):
             for c2 in keys[i + 1:]:
                 for x in picks[c1]:
                     for y in picks[c2]:
                         if not proj.has_edge(x, y):
-                            cands.add((x, y) if x < y else (y, x))
-    scores = ctx.score(cands)
+                            pairs.add((x, y) if x < y else (y, x))
+    ordered = sorted(pairs)
+    scores = ctx.fast_scores(ordered)
+    best: dict[tuple, tuple[float, str, str]] = {}
+    for (x, y), sc in zip(ordered, scores.tolist(), strict=True):
+        key = _pair(cm[x], cm[y])
+        if key not in best or sc > best[key][0]:
+            best[key] = (sc, x, y)
     between: dict[tuple, int] = defaultdict(int)
     for u, v in proj.edges:
         if u in cm and v in cm and cm[u] != cm[v]:
             between[_pair(cm[u], cm[v])] += 1
-    best: dict[tuple, tuple[float, str, str]] = {}
-    for (x, y), s in sorted(scores.items()):
-        key = _pair(cm[x], cm[y])
-        if key not in best or s > best[key][0]:
-            best[key] = (s, x, y)
-    desc = _community_descriptions(cm, ctx)
-    rows = []
-    for (c1, c2), (s, x, y) in best.items():
-        n = between[(c1, c2)]
-        rows.append(_intro("bridge", f"{c1}-{c2}", x, y, s, len(ctx.common(x, y)), ctx.method, ctx,
-                           f"Bridges community {c1} ({desc[c1]}) and community {c2} ({desc[c2]}), which have "
-                           f"{n} direct tie{'s' if n != 1 else ''}; {ctx.label(x)} and {ctx.label(y)} "
-                           f"are not tied but have {ctx.via(x, y)}."))
-    return rows
+    desc: dict = {}
+
+    def reason(c1, c2, x: str, y: str) -> Callable[[_Context], str]:
+        def make(ctx: _Context) -> str:
+            if not desc:
+                desc.update(_community_descriptions(cm, ctx))
+            n = between[(c1, c2)]
+            return (f"Bridges community {c1} ({desc[c1]}) and community {c2} ({desc[c2]}), which have {n} direct "
+                    f"tie{'s' if n != 1 else ''}; {ctx.label(x)} and {ctx.label(y)} are not tied but have "
+                    f"{ctx.via(x, y)}.")
+        return make
+
+    return [_Cand(sc, x, y, f"{c1}-{c2}", ctx.method, reason(c1, c2, x, y))
+            for (c1, c2), (sc, x, y) in best.items()]
 
 
-def _cross_border_rows(ctx: _Context, fallback: bool) -> list[dict]:
+def _cross_border_candidates(ctx: _Context, fallback: bool) -> list[_Cand]:
     from analysis.crossborder import countries_without_cross_border
 
     proj, ctry = ctx.proj, ctx.country
     lonely = countries_without_cross_border(ctx.g, proj)["country"].tolist()
-    rows: list[dict] = []
-    seen: dict[frozenset, dict] = {}
+    out: list[_Cand] = []
+    also: dict[frozenset, list[str]] = {}
     abroad_active = {a for a in proj.nodes if ctry.get(a) and any(
         ctry.get(v) and ctry.get(v) != ctry.get(a) for v in proj.adj[a])}
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for a in proj.nodes:
+        if ctry.get(a):
+            by_country[ctry[a]].append(a)
     for c in lonely:
-        locals_ = [a for a in proj.nodes if ctry.get(a) == c]
-        cands = {(a, b) for a in locals_ for w in proj.adj[a] if not ctry.get(w)
-                 for b in proj.adj[w] if ctry.get(b) and ctry.get(b) != c}
-        scores = ctx.score(cands)
+        locals_ = by_country.get(c, [])
+        pairs = sorted({(a, b) for a in locals_ for w in proj.adj[a] if not ctry.get(w)
+                        for b in proj.adj[w] if ctry.get(b) and ctry.get(b) != c})
+        scores = ctx.fast_scores(pairs)
         best_per_country: dict[str, tuple[float, str, str]] = {}
-        for (a, b), s in sorted(scores.items()):
+        for (a, b), sc in zip(pairs, scores.tolist(), strict=True):
             key = ctry[b]
-            if key not in best_per_country or s > best_per_country[key][0]:
-                best_per_country[key] = (s, a, b)
-        for other, (s, a, b) in sorted(best_per_country.items()):
+            if key not in best_per_country or sc > best_per_country[key][0]:
+                best_per_country[key] = (sc, a, b)
+        for other, (sc, a, b) in sorted(best_per_country.items()):
             pair = frozenset((a, b))
-            if pair in seen:  # the same tie is also the first abroad for the other country
-                seen[pair]["reason"] += f" It is also {c}'s first tie abroad."
+            if pair in also:  # the same tie is also the first abroad for the other country
+                also[pair].append(c)
                 continue
-            rows.append(_intro("cross_border", c, a, b, s, len(ctx.common(a, b)), ctx.method, ctx,
-                               f"{c} has actors but no tie abroad; {ctx.label(a)} and {ctx.label(b)} ({other}) "
-                               f"have {ctx.via(a, b)}."))
-            seen[pair] = rows[-1]
+            also[pair] = []
+            out.append(_Cand(sc, a, b, c, ctx.method, _cross_reason(c, other, a, b, also[pair])))
         if not best_per_country and fallback and locals_:
             a = ctx.best(locals_)[0]
             pool = [b for b in abroad_active if ctx.family.get(b) == ctx.family.get(a)] or sorted(abroad_active)
             if pool:
                 b = ctx.best(pool)[0]
-                rows.append(_intro("cross_border", c, a, b, 0.0, 0, "fallback", ctx,
-                                   f"{c} has actors but no tie abroad and no foreign actor is two steps away; "
-                                   f"{ctx.label(a)} is its best-connected actor and {ctx.label(b)} "
-                                   f"({ctry.get(b)}) the best-connected {ctx.family.get(b)} actor with ties abroad."))
-    return rows
+                out.append(_Cand(0.0, a, b, c, "fallback", _cross_fallback_reason(c, a, b)))
+    return out
+
+
+def _cross_reason(c: str, other: str, a: str, b: str, also: list[str]) -> Callable[[_Context], str]:
+    return lambda ctx: (f"{c} has actors but no tie abroad; {ctx.label(a)} and {ctx.label(b)} ({other}) have "
+                        f"{ctx.via(a, b)}." + "".join(f" It is also {x}'s first tie abroad." for x in also))
+
+
+def _cross_fallback_reason(c: str, a: str, b: str) -> Callable[[_Context], str]:
+    return lambda ctx: (f"{c} has actors but no tie abroad and no foreign actor is two steps away; {ctx.label(a)} "
+                        f"is its best-connected actor and {ctx.label(b)} ({ctx.country.get(b)}) the best-connected "
+                        f"{ctx.family.get(b)} actor with ties abroad.")
 
 
 # ----------------------------------------------------------------------------------------------

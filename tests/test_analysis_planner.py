@@ -135,6 +135,27 @@ def test_introductions_close_gaps_and_explain_themselves(g):
     assert (cross["method"] == "fallback").all() and (cross["score"] == 0).all()
 
 
+def test_union_introduction_serves_every_union_less_partnership_of_the_member(g):
+    s = planner.suggest_introductions(g, gaps=["union"])
+    first = s.iloc[0]
+    assert (first.actor_a, first.actor_b, first.context) == ("de-ngo", "fr-union", "dp-nounion")
+    assert "also in union-less Projekt Arbeit (proj-de)" in first.reason
+    # one introduction per (partnership, union): fr-ngo -> it-union would repeat fr-city -> it-union
+    assert s[["context", "actor_b"]].duplicated().sum() == 0
+
+
+def test_union_fallback_when_no_union_is_two_steps_away():
+    ds = Dataset(actors=[Actor("u", "Union", "trade_union", country="FR"), Actor("a", "A", "ngo", country="FR"),
+                         Actor("b", "B", "ngo", country="FR"), Actor("x", "X", "ngo", country="FR")],
+                 partnerships=[Partnership("p", "P", "project"), Partnership("q", "Q", "project")],
+                 memberships=[Membership("a", "p"), Membership("b", "p"), Membership("u", "q"),
+                              Membership("x", "q")])
+    s = planner.suggest_introductions(dataset_to_graph(ds), gaps=["union"])
+    assert s[["context", "actor_b", "method", "score"]].values.tolist() == [["p", "u", "fallback", 0.0]]
+    assert "no union is two steps away" in s.iloc[0]["reason"]
+    assert planner.suggest_introductions(dataset_to_graph(ds), gaps=["union"], fallback=False).empty
+
+
 def test_introduction_scores_are_adamic_adar(g):
     import networkx as nx
 
