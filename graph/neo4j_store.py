@@ -9,7 +9,8 @@
   70 % of the heap by default: with the 512 MB heap of ``scripts/neo4j-local`` roughly 200,000
   records fit in one transaction). That is reported as a `StoreError` saying what to do. The
   explicit, documented option ``commit_every`` (or ``PARTNET_NEO4J_COMMIT_EVERY``) commits a large
-  write in chunks of that many rows instead: references are still checked before anything is
+  write in chunks of that many rows instead (a chunk that still exceeds the server's transaction
+  memory is rolled back and committed as two halves): references are still checked before anything is
   written, but a failure mid-way (server down) leaves the chunks already committed; re-running the
   same write completes it (writes are idempotent upserts).
 - Reads run in managed read transactions.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from typing import Any
 
 from neo4j import GraphDatabase, ManagedTransaction
@@ -62,6 +64,24 @@ class _TooLarge(Exception):
 def _dedup(records: list, key: Any) -> list:
     """Records with repeated keys collapsed: the last record of each key wins (Store contract)."""
     return list({key(r): r for r in records}.values())
+
+
+def _halves(chunk: list[tuple[str, str, list[dict[str, Any]]]]) -> list[list[tuple[str, str, list[dict[str, Any]]]]]:
+    """Cut a chunk of (table, query, rows) statements into two with half of its rows each, in order."""
+    half = sum(len(r) for _, _, r in chunk) // 2
+    first: list[tuple[str, str, list[dict[str, Any]]]] = []
+    second: list[tuple[str, str, list[dict[str, Any]]]] = []
+    for table, query, rows in chunk:
+        if half >= len(rows):
+            first.append((table, query, rows))
+            half -= len(rows)
+        elif half > 0:
+            first.append((table, query, rows[:half]))
+            second.append((table, query, rows[half:]))
+            half = 0
+        else:
+            second.append((table, query, rows))
+    return [first, second]
 
 
 def _commit_every_from_env() -> int | None:
@@ -161,7 +181,7 @@ class Neo4jStore(Store):
                 hint="check the server is running (scripts/neo4j-local status) and NEO4J_URI points at it")
         return StoreError(f"Neo4j at {where}: {doing} failed: {self._scrub(e)}")
 
-    def _run(self, doing: str, fn, *args: Any, write: bool = False) -> Any:
+    def _run(self, doing: str, fn, *args: Any, write: bool = False, raw_too_large: bool = False) -> Any:
         try:
             with self._driver.session(database=self.settings.database) as session:
                 if write:
@@ -170,6 +190,8 @@ class Neo4jStore(Store):
         except (StoreError, _Missing):
             raise
         except (_TooLarge, neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
+            if raw_too_large and (isinstance(e, _TooLarge) or getattr(e, "code", None) == _TX_MEMORY_CODE):
+                raise _TooLarge(str(e)) from None
             raise self._translate(e, doing) from None
 
     def _setup_schema(self) -> None:
@@ -299,9 +321,16 @@ class Neo4jStore(Store):
                 start += len(take)
                 room -= len(take)
         total, done = sum(len(r) for _, _, r in plan), 0
-        for chunk in chunks:
+        pending = deque(chunks)
+        while pending:
+            chunk = pending.popleft()
+            size = sum(len(r) for _, _, r in chunk)
             try:
-                self._run("write", self._write_tx, chunk, write=True)
+                self._run("write", self._write_tx, chunk, write=True, raw_too_large=size > 1)
+            except _TooLarge:
+                # that chunk was rolled back whole: commit it as two halves instead
+                pending.extendleft(reversed(_halves(chunk)))
+                continue
             except StoreError as e:
                 if done == 0:
                     raise
@@ -310,7 +339,7 @@ class Neo4jStore(Store):
                     f"{self.commit_every:,}: the store holds part of this write)",
                     hint="re-run the same write once the server answers (writes are idempotent) to complete it",
                 ) from None
-            done += sum(len(r) for _, _, r in chunk)
+            done += size
 
     def delete_all(self) -> None:
         """Detach-delete every Actor and Partnership, in batches of 10,000 nodes."""

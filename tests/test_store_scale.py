@@ -12,7 +12,14 @@ import graph.sqlite_store as sqlite_store
 from graph.config import Neo4jSettings
 from graph.errors import IntegrityError, StoreError
 from graph.model import Dataset, Membership
-from graph.neo4j_store import _TX_MEMORY_CODE, COMMIT_EVERY_ENV, Neo4jStore, _commit_every_from_env, _TooLarge
+from graph.neo4j_store import (
+    _TX_MEMORY_CODE,
+    COMMIT_EVERY_ENV,
+    Neo4jStore,
+    _commit_every_from_env,
+    _halves,
+    _TooLarge,
+)
 from graph.sqlite_store import SQLiteStore
 from ingest.synthetic import generate
 
@@ -116,3 +123,34 @@ def test_transaction_memory_exhaustion_is_not_retried_and_says_what_to_do():
     err = st._translate(_TooLarge("limit reached"), "write")
     assert isinstance(err, StoreError) and "too large for one transaction" in str(err)
     assert COMMIT_EVERY_ENV in err.hint and "s3cret" not in str(err)
+
+
+def test_chunk_too_large_for_the_server_is_committed_in_halves(monkeypatch):
+    """A chunk the server cannot hold (transaction memory) is rolled back and re-sent as two halves."""
+    st = Neo4jStore.__new__(Neo4jStore)
+    st.batch_size, st.commit_every = 4, 8
+    st.settings = Neo4jSettings(uri="bolt://example.org:7687")
+    committed: list[list[str]] = []
+
+    def fake_run(doing, fn, chunk, *, write=False, raw_too_large=False):
+        rows = [r["id"] for _, _, part in chunk for r in part]
+        if len(rows) > 3:  # this "server" holds at most 3 rows per transaction
+            assert raw_too_large
+            raise _TooLarge("limit reached")
+        committed.append(rows)
+
+    monkeypatch.setattr(st, "_run", fake_run)
+    plan = [("actors", "A", [{"id": f"a{i}"} for i in range(10)]), ("memberships", "M", [{"id": f"m{i}"}
+                                                                                       for i in range(3)])]
+    st._write_chunked(plan)
+    flat = [x for rows in committed for x in rows]
+    assert flat == [f"a{i}" for i in range(10)] + ["m0", "m1", "m2"]  # every row once, in order
+    assert max(len(rows) for rows in committed) <= 3
+
+
+def test_halves_keep_order_and_rows():
+    chunk = [("a", "qa", [1, 2, 3]), ("b", "qb", [4, 5]), ("c", "qc", [6])]
+    first, second = _halves(chunk)
+    assert [x for _, _, r in first for x in r] == [1, 2, 3]
+    assert [x for _, _, r in second for x in r] == [4, 5, 6]
+    assert [t for t, _, _ in second] == ["b", "c"]
