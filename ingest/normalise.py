@@ -136,6 +136,8 @@ def clean_text(raw: Any, warn: Warn) -> str:
             warn("line-break-in-cell", "line breaks or tabs inside the cell were replaced by spaces",
                  "keep each value on one line")
         s = s.strip()
+        if not s:
+            return ""
     if s[0] == "'" and s.lstrip("'")[:1] in _FORMULA_START and len(s) > 1:
         s = s[1:]
     return s

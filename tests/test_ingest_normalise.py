@@ -112,6 +112,7 @@ def test_control_characters_are_removed_with_a_warning():
     notes, warn = _collect()
     assert clean_text("line one\r\nline two", warn) == "line one line two"
     assert notes == ["line-break-in-cell"]
+    assert clean_text("\x1b", warn) == "" and clean_text(" \x00 ", warn) == ""  # nothing left (found by fuzzing)
 
 
 def test_spreadsheet_formula_escape_is_removed_but_apostrophes_are_kept():
