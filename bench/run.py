@@ -450,7 +450,8 @@ def print_table(res: dict) -> None:
                          f"{n['ratio_same_records']:.0f}x)"))
         else:
             rows.append(("  Neo4j", str(n), ""))
-        p = r["projection"]
+        p = r["projection"] if isinstance(r["projection"], dict) else {"partnet_s": float("nan"), "edges": 0,
+                                                                          "networkx": str(r["projection"])}
         rows.append(("  projection", f"partnet {p['partnet_s']:.2f} s, {p['edges']:,} ties",
                      f"networkx {_fmt(p.get('networkx_s'), '.1f')} s, ratio {_fmt(p.get('ratio'), '.0f')}x"
                      if "networkx_s" in p else p.get("networkx", "")))
@@ -465,11 +466,11 @@ def print_table(res: dict) -> None:
         else:
             rows.append(("  analysis suite", su.get("status", "?"), ""))
         if "render" in r:
-            rd = r["render"]
+            rd = r["render"] if isinstance(r["render"], dict) else {"status": r["render"]}
             rows.append(("  network page", f"first render {_fmt(rd.get('cold_s'), '.1f')} s cold, "
                          f"{_fmt(rd.get('warm_s'), '.1f')} s warm", f"{rd.get('status')}; in the browser "
                          f"(vis-network build + draw) {_fmt(rd.get('cold_browser_draw_s'), '.2f')} s"))
-    if res.get("betweenness"):
+    if isinstance(res.get("betweenness"), dict):
         b = res["betweenness"]
         rows.append((f"betweenness @ {b['nodes']:,} nodes", f"exact {b['exact_s']:.1f} s, sampled "
                      f"({b['sources']} sources) {b['sampled_s']:.1f} s, ratio {b['time_ratio']:.1f}x",
@@ -508,18 +509,29 @@ def check_budgets(res: dict) -> dict:
             if "total_s" in su else su.get("status", "not measured")
         out["analysis suite 100k memory"] = verdict(su["peak_rss_mib"] / 1024, BUDGETS["suite_100k_rss_gib"],
                                                     unit=" GiB") if "peak_rss_mib" in su else "not measured"
-    if ten and "render" in ten:
-        out["network page 10k"] = verdict(ten["render"].get("cold_s"), BUDGETS["render_10k_s"], unit=" s")
+    if ten and isinstance(ten.get("render"), dict):
+        out["network page 10k (cold)"] = verdict(ten["render"].get("cold_s"), BUDGETS["render_10k_s"], unit=" s")
+        out["network page 10k (warm)"] = verdict(ten["render"].get("warm_s"), BUDGETS["render_10k_s"], unit=" s")
     ratios = [r["neo4j"]["ratio"] for r in res["per_size"].values() if isinstance(r.get("neo4j"), dict)]
     if ratios:
         out["neo4j batched/naive ratio (min)"] = verdict(min(ratios), BUDGETS["neo4j_ratio"], higher_is_better=True)
-    pr = [r["projection"]["ratio"] for r in res["per_size"].values() if "ratio" in r["projection"]]
+    pr = [r["projection"]["ratio"] for r in res["per_size"].values()
+          if isinstance(r["projection"], dict) and "ratio" in r["projection"]]
     if pr:
         out["projection ratio (largest size)"] = verdict(pr[-1], BUDGETS["projection_ratio"], higher_is_better=True)
-    if res.get("betweenness"):
+    if isinstance(res.get("betweenness"), dict):
         out["betweenness Spearman top-100"] = verdict(res["betweenness"]["spearman_top100"],
                                                       BUDGETS["betweenness_spearman"], higher_is_better=True)
     return out
+
+
+def _guard(what: str, fn: Any, *a: Any) -> Any:
+    """Run one part of the benchmark; a failure is recorded (and logged), not fatal to the run."""
+    try:
+        return fn(*a)
+    except Exception as e:  # noqa: BLE001 - reported in the results
+        _log(f"{what} failed: {type(e).__name__}: {e}")
+        return f"failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -551,10 +563,10 @@ def run(args: argparse.Namespace) -> dict:
         r["data"] = {**describe(ds), "records": len(ds)}
         _log(f"size {size:,}: {len(ds):,} records; SQLite")
         r["sqlite"], db = bench_sqlite(ds, workdir)
-        r["neo4j"] = bench_neo4j(ds, args) if not neo4j_why else f"not run: {neo4j_why}"
+        r["neo4j"] = _guard("neo4j", bench_neo4j, ds, args) if not neo4j_why else f"not run: {neo4j_why}"
         _log(f"size {size:,}: projection")
         g = dataset_to_graph(ds)
-        r["projection"] = bench_projection(g, args.nx_max_actors)
+        r["projection"] = _guard("projection", bench_projection, g, args.nx_max_actors)
         if size == args.betweenness_actors:
             proj_for_betweenness = actor_projection(g)
         del g, ds
@@ -562,7 +574,7 @@ def run(args: argparse.Namespace) -> dict:
         r["suite"] = bench_suite(size, args.seed, args.suite_timeout)
         if size in render_sizes:
             _log(f"size {size:,}: network page in Chromium")
-            r["render"] = bench_render(db)
+            r["render"] = _guard("render", bench_render, db)
         res["per_size"][str(size)] = r
         if args.out:  # partial results survive a later failure or timeout
             args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -571,7 +583,7 @@ def run(args: argparse.Namespace) -> dict:
         if proj_for_betweenness is None:
             proj_for_betweenness = actor_projection(dataset_to_graph(generate(args.betweenness_actors, args.seed)))
         _log(f"betweenness exact vs sampled at {args.betweenness_actors:,} actors")
-        res["betweenness"] = bench_betweenness(proj_for_betweenness, args.betweenness_k)
+        res["betweenness"] = _guard("betweenness", bench_betweenness, proj_for_betweenness, args.betweenness_k)
     res["machine"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
     res["budgets"] = check_budgets(res)
     res["finished"] = dt.datetime.now().isoformat(timespec="seconds")
@@ -585,7 +597,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=None, help="JSON file to write (folders are created)")
     ap.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j comparisons")
     ap.add_argument("--naive-records", type=int, default=1500, help="records the naive Neo4j loader sends per size")
-    ap.add_argument("--commit-every", type=int, default=100_000,
+    ap.add_argument("--commit-every", type=int, default=50_000,
                     help="rows per transaction when a write does not fit in one (Neo4jStore commit_every)")
     ap.add_argument("--nx-max-actors", type=int, default=100_000,
                     help="run networkx's projection only up to this many actors")
