@@ -350,8 +350,9 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
 
     All scores at once as a sparse product: ``S = A[members] · diag(w) · A[:, unions]`` (``w`` the
     per-neighbour weight of the method) with already-tied pairs removed. A member of a union-less
-    partnership is never a union, so every non-zero of ``S`` is a candidate. One introduction per
-    (partnership, union): the best-scoring member (then the best-connected, then the smallest id).
+    partnership is never a union, so every non-zero of ``S`` is a candidate. Taken best first (then the
+    better-connected member, then ids), each introduction serves the union-less partnerships of its
+    member that no earlier one served: one introduction per partnership.
     """
     proj = ctx.proj
     nou = partnerships_without_union(ctx.g)
@@ -376,13 +377,13 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
         s_mat.eliminate_zeros()
         deg = np.array([ctx.degree[m] for m in members])
         rank = np.lexsort((s_mat.col, s_mat.row, -deg[s_mat.row], -s_mat.data))
-        used: set[tuple[str, str]] = set()
+        used: set[str] = set()
         for k in rank.tolist():
             m, u = members[s_mat.row[k]], unions[s_mat.col[k]]
-            fresh = [p for p in parts_of[m] if (p, u) not in used]
+            fresh = [p for p in parts_of[m] if p not in used]
             if not fresh:
                 continue
-            used.update((p, u) for p in fresh)
+            used.update(fresh)
             out.append(_Cand(float(s_mat.data[k]), m, u, fresh[0], ctx.method,
                              _union_reason(fresh, pinfo, m, u)))
             if len(out) >= top:
@@ -413,7 +414,7 @@ def _union_reason(parts: list[str], pinfo: dict, m: str, u: str) -> Callable[[_C
     def make(ctx: _Context) -> str:
         pid = parts[0]
         name, n = pinfo[pid]
-        text = (f"{name} ({pid}) has no trade union among its {n} members; {ctx.label(u)} could join through "
+        text = (f"{name} ({pid}) has no trade union among {_members(n)}; {ctx.label(u)} could join through "
                 f"{ctx.label(m)}: {ctx.via(m, u)}.")
         if len(parts) > 1:
             others = ", ".join(f"{pinfo[p][0]} ({p})" for p in parts[1:4])
@@ -424,7 +425,7 @@ def _union_reason(parts: list[str], pinfo: dict, m: str, u: str) -> Callable[[_C
 
 
 def _union_fallback_reason(pid: str, pname: str, n: int, m: str, u: str) -> Callable[[_Context], str]:
-    return lambda ctx: (f"{pname} ({pid}) has no trade union among its {n} members and no union is two steps "
+    return lambda ctx: (f"{pname} ({pid}) has no trade union among {_members(n)} and no union is two steps "
                         f"away; {ctx.label(u)} is the best-connected union in {ctx.country.get(u)}, to meet "
                         f"{ctx.label(m)}, the partnership's best-connected member.")
 
@@ -611,6 +612,10 @@ def _intro(gap: str, context: str, a: str, b: str, score: float, common: int, me
     return {"gap": gap, "context": context, "actor_a": a, "name_a": ctx.name.get(a, a), "actor_b": b,
             "name_b": ctx.name.get(b, b), "score": float(score), "common": int(common), "method": method,
             "reason": reason}
+
+
+def _members(n: int) -> str:
+    return "its only member" if n == 1 else f"its {n} members"
 
 
 def _pair(c1, c2) -> tuple:
