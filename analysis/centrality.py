@@ -291,23 +291,29 @@ def eigenvector(g: nx.Graph, *, weight: str | None = "weight") -> dict:
     .. [1] P. Bonacich, "Factoring and weighting approaches to status scores and clique
        identification", J. Math. Sociol. 2(1), 113–120 (1972).
     """
-    n = g.number_of_nodes()
-    out = dict.fromkeys(g, 0.0)
-    for comp in sorted((sorted(c, key=str) for c in nx.connected_components(g)), key=lambda c: str(c[0])):
-        r = len(comp)
-        if r < 2:
-            continue
-        a = nx.to_scipy_sparse_array(g, nodelist=comp, weight=weight, format="csr").astype(float)
-        if r <= 64:
-            _, vecs = np.linalg.eigh(a.toarray())
-            vec = vecs[:, -1]
-        else:
-            _, vecs = spla.eigsh(a, k=1, which="LA", v0=np.ones(r), tol=1e-10, maxiter=10_000)
-            vec = vecs[:, 0]
-        vec = np.abs(vec)
-        vec *= math.sqrt(r / n) / np.linalg.norm(vec)
-        out.update(zip(comp, vec.tolist(), strict=True))
-    return out
+    nodes = sorted(g, key=str)
+    n = len(nodes)
+    values = np.zeros(n)
+    if n:
+        a = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight, format="csr").astype(float)
+        n_comp, labels = csgraph.connected_components(a, directed=False)
+        order = np.argsort(labels, kind="stable")
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=n_comp))))
+        for c in range(n_comp):
+            idx = order[bounds[c]:bounds[c + 1]]
+            r = len(idx)
+            if r < 2:
+                continue
+            sub = a[idx][:, idx]
+            if r <= 64:
+                _, vecs = np.linalg.eigh(sub.toarray())
+                vec = vecs[:, -1]
+            else:
+                _, vecs = spla.eigsh(sub, k=1, which="LA", v0=np.ones(r), tol=1e-10, maxiter=10_000)
+                vec = vecs[:, 0]
+            vec = np.abs(vec)
+            values[idx] = vec * (math.sqrt(r / n) / np.linalg.norm(vec))
+    return dict(zip(nodes, values.tolist(), strict=True))
 
 
 def bipartite_centrality(
