@@ -48,7 +48,9 @@ def test_stores_measured(bench_result):
     assert r["sqlite"]["records_per_s"] > 0 and r["sqlite"]["read_nodes"] > 200
     n = r["neo4j"]
     assert isinstance(n, dict), n  # the Neo4j part ran (the fixture fails in CI without a server)
-    assert n["naive_records"] <= 200 and n["naive_statements"] >= n["naive_records"]
+    # a closed subsample of about --naive-records records (150), not the whole dataset
+    assert 100 <= n["naive_records"] < r["data"]["records"] and n["naive_extrapolated"]
+    assert n["naive_statements"] >= n["naive_records"]
     assert n["ratio"] > 1 and n["ratio_same_records"] > 1  # batched beats one MERGE per transaction
     # the whole write (> --commit-every 500 rows) still fits one transaction at this size
     assert n["mode"] == "one transaction"
