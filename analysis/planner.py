@@ -222,7 +222,7 @@ def suggest_introductions(
     Candidates are generated from two-step paths only (a pair with a common neighbour), never
     from all pairs: for a union-less partnership, unions that are neighbours of its members'
     neighbours; for communities, pairs of neighbours of one actor that lie in different
-    communities (at most 3 per community and intermediary, the most central); for a country
+    communities (the best-connected ones, at most 10 candidate pairs per pair of communities); for a country
     without cross-border tie, actors abroad reached through a country-less intermediary such as
     a European body. Scores come from ``networkx.adamic_adar_index`` (or
     ``resource_allocation_index``) with this explicit ``ebunch``:
@@ -267,6 +267,9 @@ def suggest_introductions(
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_INTRO_COLS)
     return out.reset_index(drop=True)
 
+
+#: Candidate pairs kept per pair of communities (see `_bridge_candidates`).
+_PER_COMMUNITY_PAIR = 10
 
 _INTRO_COLS = ["gap", "context", "actor_a", "name_a", "actor_b", "name_b", "score", "common", "method", "reason"]
 
@@ -431,24 +434,38 @@ def _union_fallback_reason(pid: str, pname: str, n: int, m: str, u: str) -> Call
 
 
 def _bridge_candidates(ctx: _Context, comm: pd.Series) -> list[_Cand]:
-    proj = ctx.proj
+    """Pairs of actors of two different communities with a common neighbour, best per community pair.
+
+    Intermediaries are visited best-connected first (they contribute most shared neighbours); at each,
+    the 6 largest neighbouring communities and their 2 best-connected members are paired, and at most
+    ``_PER_COMMUNITY_PAIR`` untied pairs are kept per community pair, so the work stays linear in the
+    number of ties even around hubs that touch hundreds of communities.
+    """
+    proj, deg = ctx.proj, ctx.degree
     cm = {a: c for a, c in comm.items() if a in proj}
     pairs: set[tuple[str, str]] = set()
-    for w in proj.nodes:
+    per_key: dict[tuple, int] = defaultdict(int)
+    for w in ctx.best(proj.nodes):
+        if deg[w] < 2:
+            break
         by_comm: dict = defaultdict(list)
         for x in proj.adj[w]:
             if x in cm:
                 by_comm[cm[x]].append(x)
         if len(by_comm) < 2:
             continue
-        picks = {c: ctx.best(xs)[:3] for c, xs in by_comm.items()}
-        keys = sorted(picks, key=str)
-        for i, c1 in enumerate(keys):
-            for c2 in keys[i + 1:]:
-                for x in picks[c1]:
-                    for y in picks[c2]:
-                        if not proj.has_edge(x, y):
-                            pairs.add((x, y) if x < y else (y, x))
+        groups = sorted(by_comm.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))[:6]
+        picks = [(c, ctx.best(xs)[:2]) for c, xs in groups]
+        for i, (c1, xs) in enumerate(picks):
+            for c2, ys in picks[i + 1:]:
+                key = _pair(c1, c2)
+                for x in xs:
+                    for y in ys:
+                        if per_key[key] < _PER_COMMUNITY_PAIR and y not in proj.adj[x]:
+                            pair = (x, y) if x < y else (y, x)
+                            if pair not in pairs:
+                                pairs.add(pair)
+                                per_key[key] += 1
     ordered = sorted(pairs)
     scores = ctx.fast_scores(ordered)
     best: dict[tuple, tuple[float, str, str]] = {}
