@@ -42,6 +42,17 @@ def partnership_countries(g: nx.MultiDiGraph) -> pd.DataFrame:
         countries`` (sorted ISO codes joined with ``", "``), ``n_countries`` and
         ``cross_border`` (``n_countries > 1``). Members without a country are not counted as a
         country (see the module notes).
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Membership, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor("a", "A", "ngo", country="FR"), Actor("b", "B", "ngo", country="BE"),
+    ...                      Actor("ec", "EC", "eu_institution", scope="european")],
+    ...              partnerships=[Partnership("p", "P", "project")],
+    ...              memberships=[Membership("a", "p"), Membership("b", "p"), Membership("ec", "p")])
+    >>> partnership_countries(dataset_to_graph(ds))[["countries", "n_countries", "cross_border"]].values.tolist()
+    [['BE, FR', 2, True]]
     """
     parts = partnerships_frame(g)
     actors = actors_frame(g)

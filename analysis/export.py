@@ -200,7 +200,7 @@ def graph_for_export(
         raise PartnetError(f"unknown graph kind {kind!r}", hint="choose 'full' or 'actors'")
     from analysis.projection import actor_projection
 
-    proj = actor_projection(g)
+    proj = actor_projection(g) if kind == "actors" or metrics is None else None
     if metrics is None:
         metrics = actor_metrics(g, communities=communities, projection=proj)
     per_actor = {r["id"]: r for r in metrics.drop(columns=[c for c in ("name", "type", "family", "country", "city",

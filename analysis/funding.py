@@ -154,6 +154,17 @@ def funding_concentration(g: nx.MultiDiGraph, *, partnerships_only: bool = True)
        University (1950).
     .. [3] S. A. Rhoades, "The Herfindahl–Hirschman index", Federal Reserve Bulletin 79,
        188–189 (1993).
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Funding, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor("f", "F", "foundation"), Actor("e", "E", "eu_institution")],
+    ...              partnerships=[Partnership("p", "P", "project")],
+    ...              funding=[Funding("f", "p", "A", 75.0), Funding("e", "p", "B", 25.0)])
+    >>> row = funding_concentration(dataset_to_graph(ds)).iloc[0]
+    >>> row["basis"], round(float(row["hhi"]), 3), row["top_funder"]
+    ('amount', 0.625, 'f')
     """
     fund = funding_frame(g)
     if partnerships_only:
