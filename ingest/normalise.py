@@ -92,6 +92,7 @@ _BREAKS = re.compile(r" *[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+ *")
 _INNER_NBSP = re.compile(r"[\u00a0\u2007\u202f]")
 _EDGE_INVISIBLE = "\ufeff\u200b\u2060\u180e"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _excel_to_text(raw: Any, warn: Warn) -> str:
@@ -121,24 +122,24 @@ def clean_text(raw: Any, warn: Warn) -> str:
     s = raw.strip()
     if not s:
         return ""
-    if not s.isascii():
-        s = s.strip(_EDGE_INVISIBLE).strip()
-        s = _INNER_NBSP.sub(" ", s)
-        if not unicodedata.is_normalized("NFC", s):
-            s = unicodedata.normalize("NFC", s)
-    if _CONTROL.search(s):
-        s = _BREAKS.sub(" ", s)
+    if not s.isprintable():  # rare: control characters, line breaks, no-break or zero-width spaces
+        if not s.isascii():
+            s = _INNER_NBSP.sub(" ", s.strip(_EDGE_INVISIBLE).strip())
         if _CONTROL.search(s):
-            s = _CONTROL.sub("", s)
-            warn("control-characters", "control characters (such as NUL) were removed",
-                 "check the value; remove the invisible characters in the source file")
-        else:
-            warn("line-break-in-cell", "line breaks or tabs inside the cell were replaced by spaces",
-                 "keep each value on one line")
-        s = s.strip()
+            s = _BREAKS.sub(" ", s)
+            if _CONTROL.search(s):
+                s = _CONTROL.sub("", s)
+                warn("control-characters", "control characters (such as NUL) were removed",
+                     "check the value; remove the invisible characters in the source file")
+            else:
+                warn("line-break-in-cell", "line breaks or tabs inside the cell were replaced by spaces",
+                     "keep each value on one line")
+            s = s.strip()
         if not s:
             return ""
-    if s[0] == "'" and s.lstrip("'")[:1] in _FORMULA_START and len(s) > 1:
+    if not s.isascii() and not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    if s[0] == "'" and len(s) > 1 and s.lstrip("'")[:1] in _FORMULA_START:
         s = s[1:]
     return s
 
@@ -149,9 +150,12 @@ def fold(text: str) -> str:
     >>> fold("Trade-Union"), fold("Chef de file"), fold("ONG")
     ('trade union', 'chef de file', 'ong')
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
+    if text.isascii():
+        bare = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(_NON_WORD.sub(" ", bare).split())
 
 
 # -- vocabularies --------------------------------------------------------------------
