@@ -164,21 +164,27 @@ def _load(path: Path, *, format: str, progress: bool, programme: str | None, kno
     if not path.exists():
         report.error("missing-file", "no such file or folder", "check the path", file=label)
         return LoadResult(Dataset(), report, format, label)
-    if format == "auto":
-        format = detect_format(path)
     st = _Reading(report, progress)
-    if format == "cordis":
-        st.tables = load_cordis(path, report, progress=progress, programme=programme)
-        if not st.tables:
-            st.unreadable = {"actors", "partnerships"}
-    elif format == "workbook":
-        if path.is_dir():
-            report.error("bad-format", "a folder was given as a workbook", "give the .xlsx file, or use --format csv",
-                         file=label)
+    try:
+        if format == "auto":
+            format = detect_format(path)
+        if format == "cordis":
+            st.tables = load_cordis(path, report, progress=progress, programme=programme)
+            if not st.tables:
+                st.unreadable = {"actors", "partnerships"}
+        elif format == "workbook":
+            if path.is_dir():
+                report.error("bad-format", "a folder was given as a workbook",
+                             "give the .xlsx file, or use --format csv", file=label)
+            else:
+                _load_workbook(path, st)
         else:
-            _load_workbook(path, st)
-    else:
-        _load_csv(path, st)
+            _load_csv(path, st)
+    except OSError as e:  # a folder that cannot be listed, a file that vanished or cannot be opened
+        where = e.filename or label
+        report.error("unreadable-file", f"cannot read {where}: {e.strerror or e}",
+                     "check that the path exists and is readable", file=str(where))
+        return LoadResult(Dataset(), report, format, label)
     tables, unreadable = st.tables, st.unreadable
     if tables or not report.errors:
         validate(tables, report, known=known, unreadable=unreadable)

@@ -69,8 +69,14 @@ def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt:
 
 def _print_report(report, limit: int, report_path: Path | None, *, quiet_if_empty: bool = False) -> None:
     if report_path is not None:
-        report_path.parent.mkdir(parents=True, exist_ok=True)
-        report.to_frame().to_csv(report_path, index=False)
+        try:
+            report_path.parent.mkdir(parents=True, exist_ok=True)
+            report.to_frame().to_csv(report_path, index=False)
+        except OSError as e:
+            from graph.errors import PartnetError
+
+            raise PartnetError(f"cannot write the report to {report_path}: {e.strerror or e}",
+                               hint="choose a writable path for --report") from None
     if report.problems or not quiet_if_empty:
         click.echo(report.format_text(limit=limit or None))
     if report_path is not None:
