@@ -70,6 +70,27 @@ def _now() -> float:
     return time.perf_counter()
 
 
+def _neo4j_pid() -> int | None:
+    """The local server's JVM pid (``$PARTNET_NEO4J_HOME/neo4j.pid`` of scripts/neo4j-local), if known."""
+    home = os.environ.get("PARTNET_NEO4J_HOME")
+    pid_file = Path(home) / "neo4j.pid" if home else None
+    try:
+        return int(pid_file.read_text().strip()) if pid_file and pid_file.exists() else None
+    except ValueError:
+        return None
+
+
+def _proc_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux /proc), or None."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _log(msg: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
@@ -176,7 +197,8 @@ def bench_neo4j(ds: Dataset, args: argparse.Namespace) -> dict:
                    naive_records_per_s=len(sub) / t_naive, batched_sub_s=t_batched_sub,
                    ratio_same_records=t_naive / t_batched_sub, naive_extrapolated=len(sub) < len(ds))
         _log(f"neo4j: batched write of {len(ds):,} records (one transaction)")
-        t0 = _now()
+        pid = _neo4j_pid()
+        t0, c0, s0 = _now(), time.process_time(), _proc_cpu(pid)
         try:
             st.write(ds)
             mode = "one transaction"
@@ -188,11 +210,14 @@ def bench_neo4j(ds: Dataset, args: argparse.Namespace) -> dict:
             _log(f"neo4j: too large for one transaction; again with commit_every={args.commit_every:,}")
             st.delete_all()
             st.commit_every = args.commit_every
-            t0 = _now()
+            t0, c0, s0 = _now(), time.process_time(), _proc_cpu(pid)
             st.write(ds)
             st.commit_every = None
             mode = f"chunks of {args.commit_every:,} rows"
         t_batched = _now() - t0
+        s1 = _proc_cpu(pid)
+        out["batched_client_cpu_s"] = time.process_time() - c0
+        out["batched_server_cpu_s"] = s1 - s0 if s0 is not None and s1 is not None else None
         naive_full_est = len(ds) / out["naive_records_per_s"]
         out.update(mode=mode, batched_s=t_batched, batched_records_per_s=len(ds) / t_batched,
                    naive_full_estimate_s=naive_full_est, ratio=naive_full_est / t_batched)
@@ -217,13 +242,13 @@ def bench_sqlite(ds: Dataset, workdir: Path) -> tuple[dict, Path]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     with SQLiteStore(path) as st:
-        t0 = _now()
+        t0, c0 = _now(), time.process_time()
         st.write(ds)
-        t_write = _now() - t0
+        t_write, c_write = _now() - t0, time.process_time() - c0
         t0 = _now()
         g = st.read_graph()
         t_read = _now() - t0
-    return {"write_s": t_write, "records_per_s": len(ds) / t_write, "read_graph_s": t_read,
+    return {"write_s": t_write, "write_cpu_s": c_write, "records_per_s": len(ds) / t_write, "read_graph_s": t_read,
             "read_nodes": g.number_of_nodes(), "read_edges": g.number_of_edges(),
             "file_mib": path.stat().st_size / 2**20}, path
 
@@ -437,12 +462,16 @@ def print_table(res: dict) -> None:
                      f"{int(c['memberships']):,} memberships, {int(c['records']):,} records", ""))
         rows.append(("  generate", f"{r['generate_s']:.1f} s", ""))
         s = r["sqlite"]
-        rows.append(("  SQLite write", f"{s['write_s']:.1f} s = {s['records_per_s']:,.0f} rec/s",
+        rows.append(("  SQLite write", f"{s['write_s']:.1f} s ({s['write_cpu_s']:.1f} s CPU) = "
+                     f"{s['records_per_s']:,.0f} rec/s",
                      f"read -> NetworkX {s['read_graph_s']:.1f} s"))
         n = r.get("neo4j")
         if isinstance(n, dict):
-            rows.append(("  Neo4j batched write", f"{n['batched_s']:.1f} s = {n['batched_records_per_s']:,.0f} rec/s "
-                         f"({n['mode']})", f"read -> NetworkX {n['read_graph_s']:.1f} s"))
+            cpu = f"{n['batched_client_cpu_s']:.1f} s client" + (
+                f" + {n['batched_server_cpu_s']:.1f} s server" if n.get("batched_server_cpu_s") is not None else "")
+            rows.append(("  Neo4j batched write", f"{n['batched_s']:.1f} s ({cpu} CPU) = "
+                         f"{n['batched_records_per_s']:,.0f} rec/s ({n['mode']})",
+                         f"read -> NetworkX {n['read_graph_s']:.1f} s"))
             rows.append(("  Neo4j naive (1 MERGE/tx)",
                          f"{n['naive_records_per_s']:,.0f} rec/s on {n['naive_records']:,} records"
                          + (" (extrapolated)" if n["naive_extrapolated"] else ""),
