@@ -14,8 +14,12 @@ one read transaction on the source and one write transaction on the destination)
   store's write-ahead log holding an uncommitted transaction, which SQLite discards on the
   next open: the store is never half-restored.
 
-For Neo4j the equivalents are ``neo4j-admin database dump``/``load`` (server stopped), or
-``partnet export`` followed by a re-ingest (see the README).
+Any other store (Neo4j) is backed up into the same kind of file with `backup_store`: its whole
+content is read in one read transaction and written to a staged partnet SQLite file, checked
+against the content's fingerprint, then renamed into place. `restore_store` validates such a
+file and replaces the store's content in one write transaction (`Neo4jStore.replace_all`).
+The server's own tools (``neo4j-admin database dump``/``load``, server stopped) remain the way
+to copy a whole Neo4j database with its indexes and users.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from pathlib import Path
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import Dataset
 
-__all__ = ["BackupResult", "check_partnet_file", "backup_sqlite", "dataset_fingerprint", "restore_sqlite"]
+__all__ = ["BackupResult", "backup_sqlite", "backup_store", "check_partnet_file", "dataset_fingerprint",
+           "restore_sqlite", "restore_store"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _TABLES = ("actors", "partnerships", "memberships", "funding", "links", "meta", "schema_version")
@@ -333,3 +338,73 @@ def restore_sqlite(backup: str | Path, db_path: str | Path, *, timeout: float = 
         raise StoreError(f"restore into {db_path}: the content read back differs from the backup {backup}",
                          hint="report this as a bug; restore the backup again")
     return BackupResult(path=db_path, counts=counts, fingerprint=landed, schema_version=version)
+
+
+def backup_store(store, dest: str | Path, *, overwrite: bool = False) -> BackupResult:
+    """Back up any store into a partnet SQLite file at ``dest`` (see `backup_sqlite` for the SQLite store).
+
+    The content is read once (`Store.read_dataset`, one read transaction on Neo4j), written to a
+    staged SQLite file beside ``dest`` in one transaction, checked with `check_partnet_file` and
+    compared with the fingerprint of what was read, then renamed over ``dest``.
+    """
+    from graph.sqlite_store import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        return backup_sqlite(store.path, dest, overwrite=overwrite)
+    dest = Path(dest).expanduser()
+    if dest.exists() and not overwrite:
+        raise StoreError(f"{dest} already exists; nothing was written", hint="choose another path or add --force")
+    ds = store.read_dataset()
+    expected = dataset_fingerprint(ds)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staged = _staging_path(dest)
+    _remove_staged(staged)
+    try:
+        with SQLiteStore(staged) as st:
+            st.write(ds)
+        con = sqlite3.connect(staged, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            con.close()
+        _fsync_file(staged)
+        result = check_partnet_file(staged)
+        if result.fingerprint != expected:
+            raise StoreError(f"the backup of {store.info().location} read back differs from the store",
+                             hint="report this as a bug; nothing was written")
+        os.replace(staged, dest)
+        _fsync_dir(dest.parent)
+    except OSError as e:
+        _remove_staged(staged)
+        raise StoreError(f"cannot write the backup {dest}: {e.strerror or e}; nothing was written",
+                         hint="choose a writable location with enough free space") from None
+    except BaseException:
+        _remove_staged(staged)
+        raise
+    return BackupResult(path=dest, counts=result.counts, fingerprint=result.fingerprint,
+                        schema_version=result.schema_version)
+
+
+def restore_store(backup: str | Path, store) -> BackupResult:
+    """Replace the content of any store by the backup file ``backup``; nothing changes unless all of it lands.
+
+    SQLite: `restore_sqlite`. Otherwise (Neo4j): `check_partnet_file` validates the file first,
+    then `replace_all` deletes the old content and writes the backup's in one transaction, and
+    the store's fingerprint is compared with the backup's.
+    """
+    from graph.sqlite_store import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        path = store.path
+        store.close()
+        return restore_sqlite(backup, path)
+    checked = check_partnet_file(backup)
+    with SQLiteStore(Path(backup).expanduser(), read_only=True) as src:
+        ds = src.read_dataset()
+    store.replace_all(ds)
+    landed = dataset_fingerprint(store.read_dataset())
+    if landed != checked.fingerprint:
+        raise StoreError(f"restore into {store.info().location}: the content read back differs from the backup",
+                         hint="report this as a bug; restore the backup again")
+    return BackupResult(path=Path(store.info().location), counts=store.counts(), fingerprint=landed,
+                        schema_version=checked.schema_version)

@@ -13,6 +13,7 @@ __all__ = [
     "CONSTRAINTS",
     "COUNT_LABEL",
     "COUNT_REL",
+    "DELETE_ALL",
     "DELETE_BATCH",
     "MERGE_ACTORS",
     "MERGE_FUNDING",
@@ -150,6 +151,8 @@ COUNT_REL = {
     "LINKED_TO": "MATCH (:Actor)-[r:LINKED_TO]->(:Actor) RETURN count(r) AS c",
     "PART_OF": "MATCH (:Partnership)-[r:PART_OF]->(:Partnership) RETURN count(r) AS c",
 }
+# Restore: everything partnet wrote goes, in the same transaction that writes the backup's content.
+DELETE_ALL = "MATCH (n) WHERE n:Actor OR n:Partnership DETACH DELETE n"
 DELETE_BATCH = (
     "MATCH (n) WHERE n:Actor OR n:Partnership WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS c"
 )

@@ -341,6 +341,28 @@ class Neo4jStore(Store):
                 ) from None
             done += size
 
+    def replace_all(self, ds: Dataset) -> dict[str, int]:
+        """Delete every record and write ``ds`` in ONE transaction (used by restore): all of it or nothing.
+
+        Unlike `delete_all` (batched) and chunked writes, this never leaves a mix of old and new
+        content; a graph too large for the server's transaction memory is refused unchanged.
+        """
+        self._check_writable()
+        ds = self._deduplicated(ds)
+        plan = self._rows(ds)
+
+        def tx_fn(tx: ManagedTransaction) -> None:
+            tx.run(cypher.DELETE_ALL).consume()
+            self._write_tx(tx, plan)
+
+        try:
+            self._run("restore", tx_fn, write=True)
+        except _Missing as m:
+            listed = "; ".join(f"{m.table}.{x}" for x in m.missing)
+            raise IntegrityError(f"unknown ids referenced: {listed}; nothing was changed",
+                                 hint="the backup is inconsistent; use another one") from None
+        return ds.counts()
+
     def delete_all(self) -> None:
         """Detach-delete every Actor and Partnership, in batches of 10,000 nodes."""
         self._check_writable()

@@ -8,22 +8,15 @@ from partnet.cli import friendly_errors, store_options
 
 __all__ = ["register"]
 
-_NEO4J_BACKUP_HINT = (
-    "for Neo4j use the server's own tools: stop the server, then `neo4j-admin database dump neo4j --to-path=DIR` "
-    "(restore with `neo4j-admin database load neo4j --from-path=DIR --overwrite-destination`); or save a portable "
-    "copy with `partnet export` and re-ingest it (see the README, section Safety)"
-)
-
-
-def _sqlite_path(store_kind: str | None, db_path: str | None, what: str):
-    from graph.config import default_sqlite_path
-    from graph.config import store_kind as resolve_kind
-    from graph.errors import StoreError
-
-    if resolve_kind(store_kind) != "sqlite":
-        raise StoreError(f"`partnet store {what}` works on the embedded SQLite store only", hint=_NEO4J_BACKUP_HINT)
+def _store_path(store_kind: str | None, db_path: str | None):
+    """The SQLite file to work on (None for Neo4j)."""
     from pathlib import Path
 
+    from graph.config import default_sqlite_path
+    from graph.config import store_kind as resolve_kind
+
+    if resolve_kind(store_kind) != "sqlite":
+        return None
     return Path(db_path).expanduser() if db_path else default_sqlite_path()
 
 
@@ -42,14 +35,20 @@ def _print_result(verb: str, res) -> None:
 @store_options
 @friendly_errors
 def store_backup(path: str, force: bool, store_kind: str | None, db_path: str | None) -> None:
-    """Copy the SQLite store to PATH (a consistent snapshot, even while the store is in use).
+    """Copy the whole store to PATH, a partnet SQLite file (a consistent snapshot, even while in use).
 
-    Uses SQLite's online backup API; PATH appears complete or not at all. Restore it with
-    `partnet store restore PATH`. For Neo4j see the README (neo4j-admin dump, or partnet export).
+    SQLite: SQLite's online backup API. Neo4j: the whole graph read in one read transaction.
+    PATH appears complete or not at all; restore it with `partnet store restore PATH`.
     """
-    from graph.backup import backup_sqlite
+    from graph.backup import backup_sqlite, backup_store
+    from graph.store import open_store
 
-    res = backup_sqlite(_sqlite_path(store_kind, db_path, "backup"), path, overwrite=force)
+    sqlite_path = _store_path(store_kind, db_path)
+    if sqlite_path is not None:
+        res = backup_sqlite(sqlite_path, path, overwrite=force)
+    else:
+        with open_store(store_kind, read_only=True) as st:
+            res = backup_store(st, path, overwrite=force)
     _print_result("backed up to", res)
 
 
@@ -58,15 +57,24 @@ def store_backup(path: str, force: bool, store_kind: str | None, db_path: str | 
 @store_options
 @friendly_errors
 def store_restore(path: str, store_kind: str | None, db_path: str | None) -> None:
-    """Replace the SQLite store's content by the backup at PATH, atomically.
+    """Replace the store's content by the backup at PATH, atomically.
 
     PATH is validated first (a partnet database, undamaged, every record valid); nothing is
     touched if it is not. The swap is one transaction: an interrupted restore leaves the old
     content.
     """
-    from graph.backup import restore_sqlite
+    from graph.backup import restore_sqlite, restore_store
+    from graph.store import open_store
 
-    res = restore_sqlite(path, _sqlite_path(store_kind, db_path, "restore"))
+    sqlite_path = _store_path(store_kind, db_path)
+    if sqlite_path is not None:
+        res = restore_sqlite(path, sqlite_path)
+    else:
+        from graph.backup import check_partnet_file
+
+        check_partnet_file(path)  # before connecting for writing
+        with open_store(store_kind) as st:
+            res = restore_store(path, st)
     _print_result("restored into", res)
 
 

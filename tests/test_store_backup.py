@@ -246,12 +246,43 @@ def test_clear_needs_yes(tmp_path, small_dataset):
         assert sum(st.counts().values()) == 0
 
 
-def test_clear_neo4j_and_backup_refused_for_neo4j(neo4j_store, small_dataset, tmp_path):
+def test_neo4j_backup_restore_round_trip_loses_nothing(neo4j_store, small_dataset, tmp_path):
+    ds = _full(small_dataset)
+    neo4j_store.write(ds)
+    before = fingerprint(neo4j_store)
+    bak = tmp_path / "neo4j-backup.db"
+    r = run_cli("store", "backup", str(bak), "--store", "neo4j")
+    assert r.returncode == 0, r.stderr
+    assert before in r.stdout
+    assert sqlite_fingerprint(bak) == before
+    neo4j_store.write(big_dataset(200, prefix="later"))  # the store moves on
+    r = run_cli("store", "restore", str(bak), "--store", "neo4j")
+    assert r.returncode == 0, r.stderr
+    assert fingerprint(neo4j_store) == before == dataset_fingerprint(ds)
+    assert neo4j_store.counts()["PART_OF"] == sum(1 for p in ds.partnerships if p.parent_id)
+    assert neo4j_store.read_dataset().sorted() == ds.deduplicated().sorted()
+
+
+def test_neo4j_restore_refuses_bad_backups_and_touches_nothing(neo4j_store, small_dataset, tmp_path):
+    good = tmp_path / "good.db"
+    with SQLiteStore(good) as st:
+        st.write(small_dataset)
+    con = sqlite3.connect(good)
+    con.execute("PRAGMA journal_mode = DELETE")
+    con.close()
+    neo4j_store.write(hostile_dataset())
+    before = fingerprint(neo4j_store)
+    for name, (path, phrase) in _bad_backups(tmp_path, good).items():
+        r = run_cli("store", "restore", str(path), "--store", "neo4j")
+        assert r.returncode == 1, (name, r.stdout, r.stderr)
+        assert phrase in r.stderr and TRACEBACK not in r.stderr, (name, r.stderr)
+        assert fingerprint(neo4j_store) == before, name
+
+
+def test_clear_neo4j_needs_yes(neo4j_store, small_dataset):
     neo4j_store.write(small_dataset)
-    r = run_cli("store", "backup", str(tmp_path / "b.db"), "--store", "neo4j")
-    assert r.returncode == 1 and "neo4j-admin database dump" in r.stderr and TRACEBACK not in r.stderr
     r = run_cli("store", "clear", "--store", "neo4j")
-    assert r.returncode == 1
+    assert r.returncode == 1 and TRACEBACK not in r.stderr
     assert fingerprint(neo4j_store) == dataset_fingerprint(small_dataset)
     r = run_cli("store", "clear", "--yes", "--store", "neo4j")
     assert r.returncode == 0, r.stderr
