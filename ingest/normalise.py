@@ -656,7 +656,8 @@ def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: boo
         raw.close()
     missing_required = any(c not in positions for c in spec.required_columns)
     if not out_rows and not missing_required:
-        if spec.required:
+        # Only actors must hold records: an actors-and-links network (no partnerships yet) is legal.
+        if spec.name == "actors":
             report.error("no-records", "the table has a header but no records",
                          f"add the {spec.name}, one per row under the header", file=raw.file, table=spec.name,
                          row=raw.header_row)

@@ -43,19 +43,16 @@ def write_folder(folder: Path, tables: dict[str, list[dict]]) -> Path:
     return folder
 
 
-def load_graph(folder: Path, *, allow_no_partnerships: bool = False) -> nx.MultiDiGraph:
+def load_graph(folder: Path) -> nx.MultiDiGraph:
     """Load an import-format folder with ``ingest.load`` and return its property graph.
 
-    Any problem fails the test, except, with ``allow_no_partnerships``, the import format's
-    rule that partnerships and memberships must hold records: an actors-and-links network such
-    as Padgett's marriages has none, and ``ingest.load`` still returns its records.
+    Any error fails the test. An actors-and-links network such as Padgett's marriages has no
+    partnerships: the import format accepts that with a warning.
     """
     from ingest import load
 
     result = load(folder)
-    tolerated = {("no-records", "partnerships"), ("no-records", "memberships")} if allow_no_partnerships else set()
-    blocking = [p for p in result.report.errors if (p.code, p.table) not in tolerated]
-    assert not blocking, result.report.format_text()
+    assert result.report.ok, result.report.format_text()
     return dataset_to_graph(result.dataset)
 
 

@@ -107,7 +107,7 @@ def test_bridges_cut_off_matches_brute_force(seed):
 
 
 def test_florentine_brokers(tmp_path):
-    g = load_graph(florentine_folder(tmp_path / "florence"), allow_no_partnerships=True)
+    g = load_graph(florentine_folder(tmp_path / "florence"))
     ap = articulation_points(g).set_index("name")
     # the Medici hold the Acciaiuoli, the Salviati (and the Pazzi behind them) on their own
     assert ap.loc["Medici", "n_dependents"] == 3

@@ -34,7 +34,7 @@ def _igraph(g: nx.Graph) -> tuple[ig.Graph, list]:
 
 
 def test_florentine_medici_have_highest_betweenness(tmp_path):
-    g = load_graph(florentine_folder(tmp_path / "florence"), allow_no_partnerships=True)
+    g = load_graph(florentine_folder(tmp_path / "florence"))
     df = actor_centrality(g).set_index("name")
     assert len(df) == 15
     assert df["betweenness"].idxmax() == "Medici"

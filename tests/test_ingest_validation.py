@@ -114,7 +114,7 @@ TABLE_CASES = [
      4, "actor_id", ""),
     ("huge-name", _m(lambda t: set_cell(t, "actors", 2, "name", "N" * 100_000)), "too-long", "actors.csv", 2, "name",
      "N" * 100_000),
-    ("header-only", _m(lambda t: t.__setitem__("memberships", t["memberships"][:1])), "no-records", "memberships.csv",
+    ("header-only", _m(lambda t: t.__setitem__("actors", t["actors"][:1])), "no-records", "actors.csv",
      1, "", ""),
 ]
 
@@ -327,3 +327,18 @@ def test_an_actor_id_that_is_a_partnership_in_the_store_is_refused(populated, tm
         ingest(folder, populated)
     assert [p.code for p in e.value.report.errors] == ["id-clash"]
     assert snapshot(populated) == before
+
+
+def test_actors_and_links_without_partnerships_load_with_warnings(tmp_path):
+    """A network of bilateral ties only (no partnerships yet) is legal: warnings, not errors."""
+    from ingest import load, write_template
+
+    folder = tmp_path / "ties"
+    write_template(folder)
+    (folder / "actors.csv").write_text(
+        (folder / "actors.csv").read_text(encoding="utf-8")
+        + "a,Alpha,,ngo,FR,,,,,\nb,Beta,,trade_union,BE,,,,,\n", encoding="utf-8")
+    result = load(folder)
+    assert result.report.ok, result.report.format_text()
+    assert {(w.code, w.table) for w in result.report.warnings} >= {("no-records", "memberships")}
+    assert len(result.dataset.actors) == 2 and not result.dataset.memberships
