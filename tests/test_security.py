@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 from hostile import INJECTION_KINDS, PAYLOADS, all_payloads, hostile_dataset
-from safety import ROOT, fingerprint
+from safety import ROOT, big_dataset, fingerprint
 
 from graph import cypher
 from graph.backup import dataset_fingerprint
@@ -248,3 +248,61 @@ def test_secrets_and_local_state_are_git_ignored(path):
 def test_no_env_file_is_tracked():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert not [f for f in tracked.splitlines() if f.rsplit("/", 1)[-1] == ".env"]
+
+
+# -- read-only is enforced where data is written ----------------------------------------------------
+
+
+def test_read_only_store_refuses_the_dashboard_upload_write_path(store, small_dataset, tmp_path):
+    """The Data page's ingest goes through the store's write path: a read-only store refuses it."""
+    import io
+    import zipfile
+
+    from dashboard.upload import _check, ingest_into
+    from graph.neo4j_store import Neo4jStore
+    from graph.sqlite_store import SQLiteStore
+    from ingest import write_import_files
+
+    store.write(small_dataset)
+    before = fingerprint(store)
+    folder = tmp_path / "csv"
+    write_import_files(big_dataset(30, prefix="up"), folder)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for f in folder.glob("*.csv"):
+            z.write(f, f.name)
+    work = tmp_path / "work"
+    work.mkdir()
+    checked = _check("upload.zip", buf.getvalue(), work)
+    assert checked.error == "" and checked.path is not None
+    ro = SQLiteStore(store.path, read_only=True) if isinstance(store, SQLiteStore) else Neo4jStore(
+        store.settings, read_only=True)
+    try:
+        done = ingest_into(checked, ro)
+    finally:
+        ro.close()
+    assert done.written == {} and "read-only" in done.error
+    assert fingerprint(store) == before
+
+
+def test_neo4j_reads_never_open_a_write_transaction(neo4j_store, small_dataset, monkeypatch):
+    """Everything the dashboard and the analyses call on a store runs in read transactions."""
+    import neo4j
+
+    neo4j_store.write(small_dataset)
+    ro = type(neo4j_store)(neo4j_store.settings, read_only=True)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a read opened a write transaction")
+
+    monkeypatch.setattr(neo4j.Session, "execute_write", refuse)
+    monkeypatch.setattr(neo4j.Session, "begin_transaction", refuse)
+    try:
+        assert len(ro.read_dataset()) == len(small_dataset)
+        ro.read_graph()
+        ro.read_frames()
+        ro.counts()
+        ro.data_version()
+        ro.info()
+    finally:
+        ro.close()
