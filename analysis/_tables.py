@@ -7,7 +7,11 @@ then pandas from there on.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import math
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -15,12 +19,76 @@ import pandas as pd
 
 __all__ = [
     "actors_frame",
+    "cached_tables",
+    "memoised",
     "default_communities",
     "funding_frame",
     "links_frame",
     "memberships_frame",
     "partnerships_frame",
 ]
+
+
+_CACHE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("partnet_tables_cache", default=None)
+
+
+@contextlib.contextmanager
+def cached_tables() -> Iterator[None]:
+    """Within this block, each table of a given graph object is built once and reused.
+
+    Used by the functions that compose many analyses (headline, report, exports) so that the
+    graph is walked once per table, not once per analysis. The graph must not change inside the
+    block. Nested blocks share the outer cache.
+    """
+    if _CACHE.get() is not None:
+        yield
+        return
+    token = _CACHE.set({})
+    try:
+        yield
+    finally:
+        _CACHE.reset(token)
+
+
+def with_table_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: run ``fn`` inside `cached_tables`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with cached_tables():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def memoised(key: tuple, g: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered under ``key`` for graph ``g`` while `cached_tables` is active.
+
+    Frames are returned as (copy-on-write) copies, so callers may add columns freely.
+    """
+    cache = _CACHE.get()
+    if cache is None:
+        return compute()
+    full = (*key, id(g))
+    hit = cache.get(full)
+    if hit is None or hit[0] is not g:
+        hit = cache[full] = (g, compute())
+    return hit[1].copy() if isinstance(hit[1], pd.DataFrame) else hit[1]
+
+
+def _memo(fn: Callable[[Any], pd.DataFrame]) -> Callable[[Any], pd.DataFrame]:
+    @functools.wraps(fn)
+    def wrapper(g: Any) -> pd.DataFrame:
+        cache = _CACHE.get()
+        if cache is None:
+            return fn(g)
+        key = (fn.__name__, id(g))
+        hit = cache.get(key)
+        if hit is None or hit[0] is not g:
+            hit = cache[key] = (g, fn(g))
+        return hit[1].copy()  # copy-on-write: callers may add columns freely
+
+    return wrapper
 
 
 def _text(value: Any) -> str:
@@ -38,6 +106,7 @@ def _num(value: Any) -> float:
         return math.nan
 
 
+@_memo
 def actors_frame(g: nx.Graph) -> pd.DataFrame:
     """One row per actor node, sorted by id: ``id, name, type, family, country, scope, city``."""
     rows = [
@@ -49,6 +118,7 @@ def actors_frame(g: nx.Graph) -> pd.DataFrame:
     return df.sort_values("id", kind="stable").reset_index(drop=True)
 
 
+@_memo
 def partnerships_frame(g: nx.Graph) -> pd.DataFrame:
     """One row per partnership node, sorted by id: ``id, name, kind, code, level, start_year, end_year, parent_id``."""
     rows = [
@@ -65,6 +135,7 @@ def partnerships_frame(g: nx.Graph) -> pd.DataFrame:
     return df.sort_values("id", kind="stable").reset_index(drop=True)
 
 
+@_memo
 def memberships_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per MEMBER_OF edge between an actor and a partnership: ``actor_id, partnership_id, role``.
 
@@ -81,6 +152,7 @@ def memberships_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     return df.sort_values(["partnership_id", "actor_id"], kind="stable").reset_index(drop=True)
 
 
+@_memo
 def funding_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per FUNDS edge.
 
@@ -104,6 +176,7 @@ def funding_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     return df.sort_values(["recipient_id", "funder_id", "programme"], kind="stable").reset_index(drop=True)
 
 
+@_memo
 def links_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per LINKED_TO edge between two distinct actors: ``source_id, target_id, kind, year``."""
     rows = [(u, v, _text(d.get("kind")), d.get("year"))

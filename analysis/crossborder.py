@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis._tables import actors_frame, memberships_frame, partnerships_frame
+from analysis._tables import actors_frame, memberships_frame, memoised, partnerships_frame
 from graph.errors import PartnetError
 
 __all__ = [
@@ -54,6 +54,10 @@ def partnership_countries(g: nx.MultiDiGraph) -> pd.DataFrame:
     >>> partnership_countries(dataset_to_graph(ds))[["countries", "n_countries", "cross_border"]].values.tolist()
     [['BE, FR', 2, True]]
     """
+    return memoised(("partnership_countries",), g, lambda: _partnership_countries(g))
+
+
+def _partnership_countries(g: nx.MultiDiGraph) -> pd.DataFrame:
     parts = partnerships_frame(g)
     actors = actors_frame(g)
     mem = memberships_frame(g).merge(actors[["id", "country"]], left_on="actor_id", right_on="id")
@@ -130,6 +134,11 @@ def country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None = None, *
     """
     if source not in TIE_SOURCES:
         raise PartnetError(f"unknown tie source {source!r}", hint=f"choose one of {', '.join(TIE_SOURCES)}")
+    return memoised(("country_tie_matrix", source, id(projection)), g,
+                    lambda: _country_tie_matrix(g, projection, source))
+
+
+def _country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None, source: str) -> pd.DataFrame:
     ctry = _countries(g)
     codes = sorted(set(ctry.values()))
     idx = {c: i for i, c in enumerate(codes)}

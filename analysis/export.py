@@ -20,7 +20,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis._tables import actors_frame
+from analysis._tables import actors_frame, with_table_cache
 from graph.convert import dataset_to_frames, graph_to_dataset
 from graph.errors import PartnetError
 
@@ -45,7 +45,7 @@ _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _NEGATIVE_NUMBER = re.compile(r"-(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][-+]?\d+)?")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_TABLES = ("actors", "partnerships", "memberships", "funding", "links")
+_XLSX_MAX_ROWS = 1_048_576  # rows per sheet, the header included
 
 
 def neutralise(value: Any) -> Any:
@@ -95,6 +95,7 @@ def xml_safe(text: str) -> str:
 # ----------------------------------------------------------------------------------------------
 # Metrics per actor
 # ----------------------------------------------------------------------------------------------
+@with_table_cache
 def actor_metrics(
     g: nx.MultiDiGraph,
     *,
@@ -164,6 +165,7 @@ def _all_int(s: pd.Series) -> bool:
 # ----------------------------------------------------------------------------------------------
 # Graph exports
 # ----------------------------------------------------------------------------------------------
+@with_table_cache
 def graph_for_export(
     g: nx.MultiDiGraph,
     *,
@@ -251,6 +253,7 @@ def export_graphml(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", 
 # ----------------------------------------------------------------------------------------------
 # Table exports
 # ----------------------------------------------------------------------------------------------
+@with_table_cache
 def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, **kw: Any) -> dict[str, pd.DataFrame]:
     """The tables the CSV and XLSX exports write: the five import-format tables, ``actor_metrics``
     and ``partnership_gaps`` (`analysis.gaps.family_presence`)."""
@@ -286,8 +289,14 @@ def export_xlsx(g: nx.MultiDiGraph, path: str | Path, **kw: Any) -> Path:
 
     path = Path(path)
     _parent(path)
+    tables = export_tables(g, **kw)
+    too_long = [(name, len(df)) for name, df in tables.items() if len(df) >= _XLSX_MAX_ROWS]
+    if too_long:
+        name, n = too_long[0]
+        raise PartnetError(f"the {name} table has {n:,} rows; an XLSX sheet holds at most {_XLSX_MAX_ROWS - 1:,}",
+                           hint="export as CSV instead: partnet export --format csv OUT")
     wb = Workbook(write_only=True)
-    for name, df in export_tables(g, **kw).items():
+    for name, df in tables.items():
         ws = wb.create_sheet(title=name[:31])
         ws.append([str(c) for c in df.columns])
         for row in _neutralised(df).itertuples(index=False, name=None):

@@ -28,7 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from analysis._tables import actors_frame, funding_frame, memberships_frame, partnerships_frame
+from analysis._tables import actors_frame, funding_frame, memberships_frame, memoised, partnerships_frame
 from graph.errors import PartnetError
 from graph.model import ACTOR_TYPES, FAMILIES, FIVE_FAMILIES, LEVELS, PARTNERSHIP_KINDS
 
@@ -100,6 +100,10 @@ def family_presence(g: nx.MultiDiGraph, families: Sequence[str] = FIVE_FAMILIES)
     unknown = [f for f in families if f not in FAMILIES]
     if unknown:
         raise PartnetError(f"unknown families {unknown}", hint=f"choose among {list(FAMILIES)}")
+    return memoised(("family_presence", families), g, lambda: _family_presence(g, families))
+
+
+def _family_presence(g: nx.MultiDiGraph, families: tuple[str, ...]) -> pd.DataFrame:
     parts = partnerships_frame(g)
     mem, actors = memberships_frame(g), actors_frame(g)
     counts = _family_counts(mem, actors, parts["id"], families)

@@ -12,11 +12,20 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analysis._tables import actors_frame, default_communities, memberships_frame, partnerships_frame
+from analysis._tables import (
+    actors_frame,
+    default_communities,
+    memberships_frame,
+    partnerships_frame,
+    with_table_cache,
+)
 from graph.errors import PartnetError
 from graph.model import FAMILIES
 
-__all__ = ["HEADLINE_KEYS", "figures", "headline", "union_gap_by_kind"]
+__all__ = ["HEADLINE_KEYS", "HOLES_MAX_ACTORS", "figures", "headline", "union_gap_by_kind"]
+
+#: Above this many actors the brokers table leaves out Burt's constraint and effective size.
+HOLES_MAX_ACTORS = 20_000
 
 #: The tables `headline` returns, in display order.
 HEADLINE_KEYS: tuple[str, ...] = (
@@ -25,6 +34,7 @@ HEADLINE_KEYS: tuple[str, ...] = (
 )
 
 
+@with_table_cache
 def headline(
     g: nx.MultiDiGraph,
     top: int = 10,
@@ -58,8 +68,9 @@ def headline(
         - ``cross_border``: `analysis.crossborder.cross_border_share`;
         - ``central``: the ``top`` actors by degree (then weighted degree, id) with their
           centralities;
-        - ``brokers``: the ``top`` actors by betweenness with articulation-point flag and Burt's
-          constraint (`analysis.brokers`);
+        - ``brokers``: the ``top`` actors by betweenness with articulation-point flag, number of
+          dependents and Burt's constraint and effective size (`analysis.brokers`; the last two
+          only up to `HOLES_MAX_ACTORS` actors, ``attrs["note"]`` says when they are left out);
         - ``isolated``: actors in no partnership and with no tie (`analysis.isolation`), first ``top``;
         - ``no_union``: `analysis.gaps.partnerships_without_union`, first ``top``;
         - ``funding_dependence``: `analysis.funding.single_funder_dependence`, first ``top``;
@@ -115,6 +126,7 @@ def headline(
     return {k: out[k] for k in HEADLINE_KEYS}
 
 
+@with_table_cache
 def figures(g: nx.MultiDiGraph, *, projection: nx.Graph | None = None) -> pd.DataFrame:
     """The headline counts and shares as a two-column table (``figure, value``).
 
@@ -208,17 +220,24 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
     ranked = ranked.sort_values(["betweenness", "id"], ascending=[False, True], kind="stable").head(top).copy()
     ranked["articulation_point"] = ranked["id"].isin(ap.index)
     ranked["dependents"] = ranked["id"].map(ap).fillna(0).astype(np.int64)
-    # Burt's measures of an actor depend on its contacts' ties too: the two-step ball around the ranked
-    # actors gives their exact values without computing everyone's
-    ball = set(ranked["id"])
-    for _ in range(2):
-        ball |= {v for a in list(ball) for v in proj.adj[a]}
-    holes = structural_holes(proj.subgraph(ball)).set_index("id") if len(ranked) else \
-        pd.DataFrame(columns=["constraint", "effective_size"], dtype=float)
-    ranked["constraint"] = ranked["id"].map(holes["constraint"]).astype(float)
-    ranked["effective_size"] = ranked["id"].map(holes["effective_size"]).astype(float)
+    note = ""
+    if proj.number_of_nodes() <= HOLES_MAX_ACTORS:
+        # Burt's measures of an actor depend on its contacts' ties too: the two-step ball around the
+        # ranked actors gives their exact values without computing everyone's
+        ball = set(ranked["id"])
+        for _ in range(2):
+            ball |= {v for a in list(ball) for v in proj.adj[a]}
+        holes = structural_holes(proj.subgraph(ball)).set_index("id") if len(ranked) else \
+            pd.DataFrame(columns=["constraint", "effective_size"], dtype=float)
+        ranked["constraint"] = ranked["id"].map(holes["constraint"]).astype(float)
+        ranked["effective_size"] = ranked["id"].map(holes["effective_size"]).astype(float)
+    else:  # the top brokers are hubs whose two-step ball is most of the network
+        cols = cols[:-2]
+        note = (f"Burt's constraint left out above {HOLES_MAX_ACTORS:,} actors "
+                "(analysis.brokers.structural_holes computes it with a work cap)")
     out = ranked[cols].reset_index(drop=True)
     out.attrs["betweenness_method"] = cent.attrs.get("betweenness_method", "")
+    out.attrs["note"] = note
     return out
 
 

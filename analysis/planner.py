@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._tables import actors_frame, default_communities, memberships_frame
+from analysis._tables import actors_frame, default_communities, memberships_frame, with_table_cache
 from analysis.gaps import community_series, partnerships_without_union
 from graph.errors import PartnetError
 from graph.model import FAMILIES, FIVE_FAMILIES
@@ -39,6 +39,7 @@ _SCORERS = {"adamic_adar": nx.adamic_adar_index, "resource_allocation": nx.resou
 # ----------------------------------------------------------------------------------------------
 # Invite list
 # ----------------------------------------------------------------------------------------------
+@with_table_cache
 def plan_meeting(
     g: nx.MultiDiGraph,
     goals: str | Sequence[str] = ("community",),
@@ -176,6 +177,7 @@ def plan_meeting(
 # ----------------------------------------------------------------------------------------------
 # Introductions
 # ----------------------------------------------------------------------------------------------
+@with_table_cache
 def suggest_introductions(
     g: nx.MultiDiGraph,
     *,

@@ -17,6 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analysis._tables import with_table_cache
 from graph.errors import PartnetError
 
 __all__ = ["REPORT_SECTIONS", "build_report", "write_report"]
@@ -88,6 +89,7 @@ footer{margin-top:2rem;color:#4c566a;font-size:.85rem}
 """
 
 
+@with_table_cache
 def build_report(
     g: nx.MultiDiGraph,
     *,

@@ -83,6 +83,8 @@ def format_findings(findings: dict[str, pd.DataFrame]) -> str:
         blocks.append(f"{title}\n{'-' * len(title)}\n{format_table(df)}")
         if key == "brokers" and df.attrs.get("betweenness_method"):
             blocks[-1] += f"\n  (betweenness: {df.attrs['betweenness_method']})"
+        if df.attrs.get("note"):
+            blocks[-1] += f"\n  ({df.attrs['note']})"
     return "\n\n".join(blocks)
 
 

@@ -154,3 +154,10 @@ def test_all_payloads_survive_xlsx_as_text(tmp_path):
             for cell in row:
                 assert cell.data_type != "f"
     assert len(all_payloads()) > 10
+
+
+def test_xlsx_refuses_tables_longer_than_a_sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "_XLSX_MAX_ROWS", 5)
+    with pytest.raises(PartnetError, match="export as CSV instead"):
+        export.export_xlsx(toy_graph(), tmp_path / "big.xlsx", communities=COMM)
+    assert not (tmp_path / "big.xlsx").exists()

@@ -72,6 +72,14 @@ def test_headline_communities_without_union(findings, g):
     assert not default.empty and (default["trade_unions"] == 0).all()
 
 
+def test_headline_leaves_burt_out_on_large_networks(g, monkeypatch):
+    import analysis.headline as h
+
+    monkeypatch.setattr(h, "HOLES_MAX_ACTORS", 3)
+    b = h.headline(g, top=3, communities=COMM)["brokers"]
+    assert "constraint" not in b.columns and "left out above 3 actors" in b.attrs["note"]
+
+
 def test_headline_isolated(findings):
     ids = set(findings["isolated"]["id"])
     assert "pt-ngo" in ids
