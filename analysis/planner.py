@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -367,7 +367,10 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
     pinfo = dict(zip(nou["partnership_id"], zip(nou["name"], nou["members"], strict=True), strict=True))
     mem = memberships_frame(ctx.g)
     mem = mem[mem["partnership_id"].isin(order) & mem["actor_id"].isin(proj)]
-    parts_of = {m: sorted(ps, key=order.__getitem__) for m, ps in mem.groupby("actor_id")["partnership_id"]}
+    mem = mem.assign(_o=mem["partnership_id"].map(order)).sort_values(["actor_id", "_o"], kind="stable")
+    parts_of: dict[str, list[str]] = defaultdict(list)  # member -> its union-less partnerships, largest first
+    for m, p in zip(mem["actor_id"].tolist(), mem["partnership_id"].tolist(), strict=True):
+        parts_of[m].append(p)
     unions = sorted(a for a, f in ctx.family.items() if f == "trade_unions" and a in proj)
     members = sorted(parts_of)
     out: list[_Cand] = []
@@ -381,9 +384,8 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
         s_mat = (s_mat - s_mat.multiply(tied)).tocoo()
         s_mat.eliminate_zeros()
         deg = np.array([ctx.degree[m] for m in members])
-        rank = np.lexsort((s_mat.col, s_mat.row, -deg[s_mat.row], -s_mat.data))
         used: set[str] = set()
-        for k in rank.tolist():
+        for k in _ranked(s_mat, deg, top):
             m, u = members[s_mat.row[k]], unions[s_mat.col[k]]
             fresh = [p for p in parts_of[m] if p not in used]
             if not fresh:
@@ -413,6 +415,20 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
                 if len(out) >= top:
                     break
     return out
+
+
+def _ranked(s_mat: sp.coo_matrix, deg: np.ndarray, top: int) -> Iterator[int]:
+    """Entries of ``s_mat`` best first (score, then member degree, then row and column): the best few
+    hundred sorted first, the rest only if they are needed."""
+    n = s_mat.nnz
+    head = min(n, max(50 * top, 1000))
+    cut = np.argpartition(-s_mat.data, head - 1)[:head] if head < n else np.arange(n)
+    threshold = s_mat.data[cut].min() if head < n else -np.inf
+    # every entry scoring strictly above the threshold is in ``cut``; ties at it are sorted with the rest
+    sure = cut[s_mat.data[cut] > threshold]
+    for block in (sure, np.flatnonzero(s_mat.data <= threshold)):
+        order = np.lexsort((s_mat.col[block], s_mat.row[block], -deg[s_mat.row[block]], -s_mat.data[block]))
+        yield from block[order].tolist()
 
 
 def _union_reason(parts: list[str], pinfo: dict, m: str, u: str) -> Callable[[_Context], str]:

@@ -187,3 +187,16 @@ def test_introductions_bad_input(g):
         planner.suggest_introductions(g, gaps=["love"])
     with pytest.raises(PartnetError, match="unknown link-prediction method"):
         planner.suggest_introductions(g, method="jaccard")
+
+
+@pytest.mark.parametrize("top", [1, 3, 50])
+def test_partial_ranking_equals_full_sort(top):
+    import numpy as np
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(7)
+    rows, cols = rng.integers(0, 400, 3000), rng.integers(0, 50, 3000)
+    m = sp.coo_matrix((rng.integers(1, 6, 3000).astype(float) / 4, (rows, cols)), shape=(400, 50)).tocsr().tocoo()
+    deg = rng.integers(1, 5, 400)
+    full = np.lexsort((m.col, m.row, -deg[m.row], -m.data)).tolist()
+    assert list(planner._ranked(m, deg, top)) == full
