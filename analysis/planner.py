@@ -517,6 +517,8 @@ def _cross_border_candidates(ctx: _Context, fallback: bool) -> list[_Cand]:
     proj, ctry = ctx.proj, ctx.country
     lonely = countries_without_cross_border(ctx.g, proj)["country"].tolist()
     out: list[_Cand] = []
+    if not lonely:
+        return out
     also: dict[frozenset, list[str]] = {}
     abroad_active = {a for a in proj.nodes if ctry.get(a) and any(
         ctry.get(v) and ctry.get(v) != ctry.get(a) for v in proj.adj[a])}
