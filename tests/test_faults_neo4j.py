@@ -12,7 +12,7 @@ Time bounds (see README, Safety): connecting gives up after 10 s (driver connect
 a transaction that loses its server is retried while less than 15 s have passed since it began
 (driver ``max_transaction_retry_time``), and the last back-off can add up to 19.2 s (16 s with 20 %
 jitter), so the CLI exits 2 at most about 35 s after the server goes away (10 s more when the
-host drops packets instead of refusing). Measured here: 0.1 to 29 s.
+host drops packets instead of refusing). Measured here: 0.1 to 34 s.
 """
 
 from __future__ import annotations
