@@ -79,10 +79,12 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
 ]
 
 
-def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any]]] | None = None) -> dict:
+def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any]]] | None = None,
+              on_step: Callable[[dict], None] | None = None) -> dict:
     """Run every step on ``g``; return ``{"total_s", "steps": [{name, seconds, status, error}]}``.
 
-    ``status`` is ``ok``, ``skipped`` (the analysis module is not there yet) or ``error``. A step
+    ``on_step`` is called with each step's row as soon as it is done. ``status`` is ``ok``,
+    ``skipped`` (the analysis module is not there yet) or ``error``. A step
     that depends on one that failed usually fails too; each failure is reported, none is hidden.
     """
     ctx: dict[str, Any] = {"g": g}
@@ -101,4 +103,6 @@ def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any
             status, error = "error", f"{type(e).__name__}: {e}"[:300]
             error += " | " + traceback.format_exc(limit=-2).strip().splitlines()[-3].strip()[:200]
         rows.append({"name": name, "seconds": round(time.perf_counter() - t0, 3), "status": status, "error": error})
+        if on_step is not None:
+            on_step(rows[-1])
     return {"total_s": round(time.perf_counter() - t_all, 3), "steps": rows}
