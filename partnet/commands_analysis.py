@@ -127,7 +127,8 @@ def register(cli: click.Group) -> None:
         findings = headline(g, top=top)
         click.echo(format_findings(findings))
         violations = check_rules(g, rules)
-        title = f"Composition rules not met ({len(violations)} partnership(s))"
+        title = (f"Composition rules not met ({len(violations)} violation(s) in "
+                 f"{violations['partnership_id'].nunique()} partnership(s))")
         summary = violations.groupby("rule_id", sort=False).size().rename("partnerships").reset_index() \
             if len(violations) else violations
         click.echo(f"\n{title}\n{'-' * len(title)}\n{format_table(summary)}")
