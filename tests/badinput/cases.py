@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import stat
+import tempfile
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -61,18 +62,26 @@ class Case:
 # -- builders ----------------------------------------------------------------------------------
 
 
+_BASE_LOCK = threading.Lock()
+_BASE_ROWS: Rows = {}
+
+
 def base_rows() -> Rows:
-    """The baseline import files as rows of strings (header first)."""
+    """The baseline import files as rows of strings (header first); a fresh copy on each call.
+
+    Written once per process by `ingest.write_import_files` (under a lock: cases are built from
+    several threads at once).
+    """
     from ingest import write_import_files
 
-    tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"partnet-badinput-base-{os.getpid()}"
-    if not tmp.exists():
-        write_import_files(BASE, tmp)
-    out = {}
-    for f in sorted(tmp.glob("*.csv")):
-        with open(f, newline="", encoding="utf-8") as fh:
-            out[f.stem] = [list(r) for r in csv.reader(fh)]
-    return out
+    with _BASE_LOCK:
+        if not _BASE_ROWS:
+            with tempfile.TemporaryDirectory(prefix="partnet-badinput-base-") as tmp:
+                write_import_files(BASE, Path(tmp))
+                for f in sorted(Path(tmp).glob("*.csv")):
+                    with open(f, newline="", encoding="utf-8") as fh:
+                        _BASE_ROWS[f.stem] = [list(r) for r in csv.reader(fh)]
+    return {t: [list(r) for r in rows] for t, rows in _BASE_ROWS.items()}
 
 
 def write_rows(folder: Path, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
