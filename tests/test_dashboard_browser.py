@@ -10,12 +10,14 @@ not fire one). Chromium is never downloaded: the test uses ``/usr/bin/chromium``
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -55,45 +57,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    """``partnet serve`` on the seed data plus one hostile actor; yields the base URL."""
-    _require_browser()
-    from ingest import ingest
-
-    db = tmp_path_factory.mktemp("browser") / "seed.db"
-    with SQLiteStore(db) as st:
-        ingest(ROOT / "data" / "seed", st)
-        st.write(Dataset(actors=[Actor("hostile-img", HOSTILE, "ngo", country="FR", city="Paris")],
-                         memberships=[Membership("hostile-img", "unionmigrantnet-network", "partner")]))
+@contextlib.contextmanager
+def serve(db: Path, *extra: str) -> Iterator[str]:
+    """Run ``partnet serve`` on ``db`` on a free port until the block ends; yield its base URL."""
     port = _free_port()
     log = open(db.parent / "serve.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "partnet", "serve", "--store", "sqlite", "--db", str(db),
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                             "--port", str(port), *extra], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                             start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError((db.parent / "serve.log").read_text()) from None
-            time.sleep(0.3)
-    else:
-        raise AssertionError("partnet serve did not listen within 60 s")
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError((db.parent / "serve.log").read_text()) from None
+                time.sleep(0.3)
+        else:
+            raise AssertionError("partnet serve did not listen within 60 s")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
 
 
-@pytest.fixture
-def browser_page():
+@contextlib.contextmanager
+def open_page() -> Iterator[tuple]:
+    """A Chromium page recording dialogs and every request that would leave the loopback (blocked)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -112,8 +108,31 @@ def browser_page():
 
         page.route("**/*", route)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        yield page, external, dialogs
-        browser.close()
+        try:
+            yield page, external, dialogs
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """``partnet serve`` on the seed data plus one hostile actor; yields the base URL."""
+    _require_browser()
+    from ingest import ingest
+
+    db = tmp_path_factory.mktemp("browser") / "seed.db"
+    with SQLiteStore(db) as st:
+        ingest(ROOT / "data" / "seed", st)
+        st.write(Dataset(actors=[Actor("hostile-img", HOSTILE, "ngo", country="FR", city="Paris")],
+                         memberships=[Membership("hostile-img", "unionmigrantnet-network", "partner")]))
+    with serve(db) as url:
+        yield url
+
+
+@pytest.fixture
+def browser_page():
+    with open_page() as recorded:
+        yield recorded
 
 
 def _network_frame(page, timeout: float = 90):

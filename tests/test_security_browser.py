@@ -8,17 +8,9 @@ fixtures this reuses); without it the test skips on a developer machine and FAIL
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from urllib.parse import urlparse
-
 import pytest
 from hostile import hostile_dataset
-from test_dashboard_browser import ARGS, CHROMIUM, LOOPBACK, ROOT, _network_frame, _require_browser
+from test_dashboard_browser import _network_frame, _require_browser, open_page, serve
 
 from graph.sqlite_store import SQLiteStore
 
@@ -54,56 +46,15 @@ def hostile_server(tmp_path_factory):
     db = tmp_path_factory.mktemp("hostile-browser") / "hostile.db"
     with SQLiteStore(db) as st:
         st.write(hostile_dataset())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(db.parent / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "partnet", "serve", "--store", "sqlite", "--db", str(db),
-                             "--port", str(port), "--read-only"], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-                            start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError((db.parent / "serve.log").read_text()) from None
-            time.sleep(0.3)
-    else:
-        raise AssertionError("partnet serve did not listen within 60 s")
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    with serve(db, "--read-only") as url:
+        yield url
 
 
 @pytest.fixture
 def browser_page():
     """A Chromium page recording dialogs and every request that would leave the loopback (blocked)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        external: list[str] = []
-        dialogs: list[str] = []
-
-        def route(r) -> None:
-            u = urlparse(r.request.url)
-            if u.scheme in ("data", "blob", "about") or (u.hostname or "") in LOOPBACK:
-                r.continue_()
-            else:
-                external.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        yield page, external, dialogs
-        browser.close()
+    with open_page() as recorded:
+        yield recorded
 
 
 def _injected_everywhere(page) -> list[str]:
