@@ -17,6 +17,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from analysis._memo import is_stable, per_graph
+
 __all__ = [
     "actors_frame",
     "cached_tables",
@@ -62,31 +64,27 @@ def with_table_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def memoised(key: tuple, g: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()``, remembered under ``key`` for graph ``g`` while `cached_tables` is active.
+    """``compute()``, remembered under ``key`` for graph ``g`` while `cached_tables` is active,
+    and for the graph's lifetime when it is frozen (`analysis._memo.per_graph`).
 
     Frames are returned as (copy-on-write) copies, so callers may add columns freely.
     """
     cache = _CACHE.get()
-    if cache is None:
-        return compute()
-    full = (*key, id(g))
-    hit = cache.get(full)
-    if hit is None or hit[0] is not g:
-        hit = cache[full] = (g, compute())
-    return hit[1].copy() if isinstance(hit[1], pd.DataFrame) else hit[1]
+    if is_stable(g) or cache is None:
+        value = per_graph(g, key, compute)
+    else:
+        full = (*key, id(g))
+        hit = cache.get(full)
+        if hit is None or hit[0] is not g:
+            hit = cache[full] = (g, compute())
+        value = hit[1]
+    return value.copy() if isinstance(value, pd.DataFrame) else value
 
 
 def _memo(fn: Callable[[Any], pd.DataFrame]) -> Callable[[Any], pd.DataFrame]:
     @functools.wraps(fn)
     def wrapper(g: Any) -> pd.DataFrame:
-        cache = _CACHE.get()
-        if cache is None:
-            return fn(g)
-        key = (fn.__name__, id(g))
-        hit = cache.get(key)
-        if hit is None or hit[0] is not g:
-            hit = cache[key] = (g, fn(g))
-        return hit[1].copy()  # copy-on-write: callers may add columns freely
+        return memoised(("table", fn.__name__), g, lambda: fn(g))  # a copy: callers may add columns
 
     return wrapper
 

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.projection import Filters, as_actor_graph
+from analysis._igraph import to_igraph
+from analysis.projection import Filters, adjacency, as_actor_graph
 
 __all__ = [
     "BROKERAGE_ROLES",
@@ -60,7 +61,7 @@ def articulation_points(
     Notes
     -----
     Linear time: one depth-first search finds the blocks (biconnected components) and cut
-    vertices (Hopcroft & Tarjan 1973); the block-cut tree of each component is rooted at its
+    vertices (Hopcroft & Tarjan 1973; igraph's compiled implementation); the block-cut tree of each component is rooted at its
     weighted centroid, so that for every cut vertex but the root the largest piece is the side
     of its parent and its dependents are exactly its subtree. Nodes are never removed one by one.
 
@@ -155,8 +156,8 @@ def bridges(g: nx.Graph, filters: Filters | None = None) -> pd.DataFrame:
 
     Notes
     -----
-    Bridges are the blocks of two nodes joined by one edge (``networkx.bridges``, chain
-    decomposition, linear time); side sizes come from the block-cut tree.
+    Bridges are the blocks of two nodes joined by one edge (igraph's ``Graph.bridges``, one
+    depth-first search, linear time); side sizes come from the block-cut tree.
 
     References
     ----------
@@ -166,7 +167,8 @@ def bridges(g: nx.Graph, filters: Filters | None = None) -> pd.DataFrame:
     proj = as_actor_graph(g, filters)
     tree = _BlockCutForest(proj)
     rows = []
-    for u, v in nx.bridges(proj):
+    nodes, h = to_igraph(proj)
+    for u, v in ((nodes[e.source], nodes[e.target]) for e in h.es[h.bridges()]):
         a, b = sorted((u, v), key=str)
         d = proj.edges[a, b]
         rows.append((str(a), _describe(proj, a)[0], str(b), _describe(proj, b)[0],
@@ -319,7 +321,7 @@ def brokerage_roles(
     groups = [_text(proj.nodes[v].get(attribute)) for v in nodes]
     labels, gid = np.unique(np.array(groups, dtype=object), return_inverse=True) if n else ([], np.zeros(0, int))
     ng = len(labels)
-    a = nx.to_scipy_sparse_array(proj, nodelist=nodes, weight=None, format="csr")
+    _, a = adjacency(proj, None)
     a.setdiag(0)
     a.eliminate_zeros()
     a.data[:] = 1
@@ -476,7 +478,8 @@ def _holes_batched(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Constraint and effective size by row batches of sparse products (see `structural_holes`)."""
     n = len(nodes)
-    w = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight, format="csr").astype(float)
+    w = adjacency(g, weight)[1] if nodes == sorted(g, key=str) else \
+        nx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight, format="csr").astype(float)
     w.setdiag(0)
     w.eliminate_zeros()
     mutual = (w + w.T).tocsr()
@@ -529,12 +532,10 @@ class _BlockCutForest:
     """
 
     def __init__(self, g: nx.Graph) -> None:
-        h = g
-        if nx.number_of_selfloops(g):
-            h = g.copy()
-            h.remove_edges_from(list(nx.selfloop_edges(h)))
-        blocks = sorted((sorted(b, key=str) for b in nx.biconnected_components(h)), key=lambda b: str(b[0]))
-        cut = set(nx.articulation_points(h))
+        nodes, h = to_igraph(g)  # compiled Hopcroft-Tarjan; self-loops play no part in it
+        found, points = h.biconnected_components(return_articulation_points=True)
+        blocks = sorted((sorted((nodes[i] for i in b), key=str) for b in found), key=lambda b: str(b[0]))
+        cut = {nodes[i] for i in points}
         self.cut_vertices = sorted(cut, key=str)
         self.blocks = blocks
         self.block_of: dict = {}  # non-cut vertex -> its block (one, since it is not a cut vertex)

@@ -19,22 +19,43 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 from networkx.algorithms import bipartite
 
-from analysis.projection import Filters, as_actor_graph, bipartite_graph
+from analysis.projection import Filters, adjacency, as_actor_graph, bipartite_graph
 
 __all__ = [
     "DEFAULT_SAMPLE_SIZE",
     "EXACT_MAX_NODES",
+    "MIN_SAMPLE_SIZE",
+    "SAMPLE_WORK",
     "actor_centrality",
     "betweenness",
     "bipartite_centrality",
     "closeness",
     "eigenvector",
+    "sample_size",
 ]
 
 #: Betweenness and closeness are exact up to this many nodes, sampled above.
 EXACT_MAX_NODES = 2000
-#: Number of sampled sources (betweenness) or pivots (closeness) above the threshold.
+#: Largest number of sampled sources (betweenness) or pivots (closeness) above the threshold.
 DEFAULT_SAMPLE_SIZE = 1000
+#: Fewest sources or pivots a sample may shrink to on a very large network.
+MIN_SAMPLE_SIZE = 50
+#: Work allowed to a default sample, in (sources x stored adjacency entries): one breadth-first
+#: search touches every tie, so a network of a million ties gets 200 sources, one of 3 million 66.
+SAMPLE_WORK = 200_000_000
+
+
+def sample_size(entries: int) -> int:
+    """Default number of sampled sources or pivots for an adjacency matrix with ``entries`` stored entries.
+
+    `DEFAULT_SAMPLE_SIZE` while the work ``k · entries`` fits `SAMPLE_WORK`, shrinking in
+    proportion above (never below `MIN_SAMPLE_SIZE`), so that the cost of a sampled estimate
+    stays bounded as the network grows; the size used is always reported with the result.
+
+    >>> sample_size(10_000), sample_size(1_000_000), sample_size(3_200_000), sample_size(10**9)
+    (1000, 200, 62, 50)
+    """
+    return int(min(DEFAULT_SAMPLE_SIZE, max(MIN_SAMPLE_SIZE, SAMPLE_WORK // max(entries, 1))))
 
 _MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank")
 
@@ -64,7 +85,8 @@ def actor_centrality(
         Betweenness and closeness are exact up to this many nodes (closeness: per component),
         sampled above.
     k : int or None
-        Sample size above the threshold; default `DEFAULT_SAMPLE_SIZE` (1000).
+        Sample size above the threshold; default `sample_size` of the network (1000 up to 200,000
+        ties, fewer above so that the cost stays bounded).
     seed : int, default 0
         Seed of the sample, so the same graph always gives the same table.
 
@@ -87,7 +109,8 @@ def actor_centrality(
       with ``r`` the size of the node's component (as ``networkx.closeness_centrality``); see
       `closeness` for the estimate above the threshold.
     - Eigenvector: see `eigenvector` (per component, so it is defined on disconnected graphs).
-    - PageRank: ``networkx.pagerank`` with damping 0.85 on the weighted graph, converged to 1e-10.
+    - PageRank: damping 0.85 on the weighted graph, converged to 1e-10 (the power iteration of
+      ``networkx.pagerank``, on the sparse adjacency matrix of `analysis.projection.adjacency`).
 
     References
     ----------
@@ -111,14 +134,15 @@ def actor_centrality(
     (3, 1.0, 1)
     """
     proj = as_actor_graph(g, filters)
-    nodes = sorted(proj, key=str)
+    nodes, w = adjacency(proj, weight)
     n = len(nodes)
     bt, b_method, b_k = betweenness(proj, exact_max_nodes=exact_max_nodes, k=k, seed=seed)
     cl, c_method, c_k = closeness(proj, exact_max_nodes=exact_max_nodes, k=k, seed=seed)
     ev = eigenvector(proj, weight=weight)
-    pr = nx.pagerank(proj, weight=weight, tol=1e-10, max_iter=10_000) if n else {}
-    deg = dict(proj.degree())
-    wdeg = dict(proj.degree(weight=weight))
+    pr = dict(zip(nodes, _pagerank(w).tolist(), strict=True)) if n else {}
+    loops = w.diagonal() != 0  # networkx counts a self-loop twice in a degree
+    deg = dict(zip(nodes, (np.diff(w.indptr) + loops).tolist(), strict=True))
+    wdeg = dict(zip(nodes, (np.asarray(w.sum(axis=1)).ravel() + w.diagonal()).tolist(), strict=True))
     df = pd.DataFrame({
         "id": [str(v) for v in nodes],
         "name": [_text(proj.nodes[v].get("name")) or str(v) for v in nodes],
@@ -153,7 +177,7 @@ def betweenness(
     exact_max_nodes : int
         Exact (all sources) up to this many nodes; above, ``k`` sources drawn with ``seed``.
     k : int or None
-        Number of sources when sampling (default `DEFAULT_SAMPLE_SIZE`).
+        Number of sources when sampling (default `sample_size` of the adjacency matrix).
     seed : int
     normalized : bool
         Divide by the number of pairs of other nodes, (n - 1)(n - 2) / 2.
@@ -201,12 +225,12 @@ def betweenness(
     n = len(nodes)
     if n == 0:
         return {}, "exact", 0
-    a = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=None, format="csr").astype(np.float64)
+    _, a = adjacency(g, None)
     a.data[:] = 1.0
     if n <= exact_max_nodes or (k is not None and k >= n):
         sources, method = np.arange(n), "exact"
     else:
-        kk = min(n, k or DEFAULT_SAMPLE_SIZE)
+        kk = min(n, k or sample_size(a.nnz))
         sources = np.sort(np.random.default_rng(seed).choice(n, size=kk, replace=False))
         method = "sampled"
     if method == "exact":  # every unordered pair is counted from both of its ends
@@ -228,7 +252,7 @@ def closeness(
     exact_max_nodes : int
         Components up to this many nodes are computed exactly; larger ones are estimated.
     k : int or None
-        Number of pivots per large component (default `DEFAULT_SAMPLE_SIZE`).
+        Number of pivots per large component (default `sample_size` of the component).
     seed : int
 
     Returns
@@ -295,7 +319,7 @@ def eigenvector(g: nx.Graph, *, weight: str | None = "weight") -> dict:
     n = len(nodes)
     values = np.zeros(n)
     if n:
-        a = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight, format="csr").astype(float)
+        _, a = adjacency(g, weight)
         n_comp, labels = csgraph.connected_components(a, directed=False)
         order = np.argsort(labels, kind="stable")
         bounds = np.concatenate(([0], np.cumsum(np.bincount(labels, minlength=n_comp))))
@@ -456,6 +480,29 @@ def _dependencies(a: sp.csr_array, sources: np.ndarray, *, linear: bool = False,
     return total
 
 
+def _pagerank(w: sp.csr_array, *, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 10_000) -> np.ndarray:
+    """PageRank of the nodes of the weighted adjacency matrix ``w`` (rows: out-ties), uniform teleport.
+
+    The power iteration of ``networkx.pagerank`` (Page et al. 1999): each step spreads a node's
+    score over its ties in proportion to their weight, gives the score of nodes without ties
+    (dangling) to every node equally, damps by ``alpha`` and stops when the L1 change is below
+    ``n · tol``.
+    """
+    n = w.shape[0]
+    out = np.asarray(w.sum(axis=1)).ravel()
+    inv = np.zeros(n)
+    np.divide(1.0, out, out=inv, where=out != 0)
+    step = (sp.diags_array(inv) @ w).T.tocsr()  # x @ (D⁻¹ W) as a product with the transpose
+    dangling = out == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (step @ x + x[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
 def _bipartite_betweenness_max(n: int, m: int) -> float:
     """Largest possible (unnormalised) betweenness of a node on the side of ``n`` nodes facing ``m``.
 
@@ -477,7 +524,8 @@ def _distance_sums(
     groups of at most that many nodes; larger ones from ``k`` seeded pivots.
     """
     n = len(nodes)
-    a = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=None, format="csr")
+    a = adjacency(g, None)[1] if nodes == sorted(g, key=str) else \
+        nx.to_scipy_sparse_array(g, nodelist=nodes, weight=None, format="csr")
     n_comp, labels = csgraph.connected_components(a, directed=False)
     sizes = np.bincount(labels, minlength=n_comp)
     reach = sizes[labels].astype(float)
@@ -510,11 +558,11 @@ def _distance_sums(
             batch.append(members)
             batch_size += r
             continue
-        kc = min(r, k or DEFAULT_SAMPLE_SIZE)
+        sub = a[members][:, members]
+        kc = min(r, k or sample_size(sub.nnz))
         if kc < r:
             used_k = max(used_k, kc)
         pivots = np.sort(rng.choice(members, size=kc, replace=False))
-        sub = a[members][:, members]
         local = {int(v): i for i, v in enumerate(members)}
         piv_local = np.array([local[int(p)] for p in pivots])
         acc = np.zeros(r)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis._memo import is_stable, per_graph, remember
 from graph.errors import PartnetError
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "actor_ids",
     "active_in",
     "actor_projection",
+    "adjacency",
     "as_actor_graph",
     "bipartite_graph",
     "filter_graph",
@@ -265,12 +267,12 @@ def _actor_edges(h: nx.MultiDiGraph, actors: list[str], parts: list[str]) -> tup
     """Index pairs of the MEMBER_OF (actor, partnership) and LINKED_TO (actor, actor) edges of ``h``.
 
     One pass over the out-edges of the actors only (both types leave an actor), reading each
-    edge's ``type``; self-links are left out.
+    edge's ``type`` from the graph's own adjacency dicts; self-links are left out.
     """
     row_of = {a: i for i, a in enumerate(actors)}
     col_of = {p: j for j, p in enumerate(parts)}
     m_rows, m_cols, l_rows, l_cols = [], [], [], []
-    adj = h.adj
+    adj = h._adj  # the raw dict of dicts behind h.adj (no view objects per access)
     for a, i in row_of.items():
         for v, keyed in adj[a].items():
             for d in keyed.values():
@@ -297,27 +299,34 @@ def _incidence(h: nx.MultiDiGraph, actors: list[str], parts: list[str],
     return b
 
 
-def _link_matrix(n: int, l_rows: np.ndarray, l_cols: np.ndarray) -> sp.csr_matrix:
-    """Symmetric actor × actor count of LINKED_TO edges (either direction), zero diagonal."""
-    m = sp.csr_matrix((np.ones(len(l_rows)), (l_rows, l_cols)), shape=(n, n))
-    return (m + m.T).tocsr()
+def _upper(m: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns (i < j, sorted by (i, j)) and values of the nonzeros above the diagonal of ``m``."""
+    u = sp.triu(m, k=1).tocsr()
+    u.eliminate_zeros()
+    u.sort_indices()
+    rows = np.repeat(np.arange(u.shape[0], dtype=np.int64), np.diff(u.indptr))
+    return rows, u.indices.astype(np.int64), u.data
 
 
 def _upper_pairs(*mats: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Row/col indices (i < j) of the union of the mats' nonzeros above the diagonal, each mat's values there.
 
-    The mats are symmetric and non-negative; pairs come out sorted by (i, j).
+    The mats are symmetric and non-negative; pairs come out sorted by (i, j). Mats with the same
+    pattern (the shared-count and Newman products) are aligned directly; others are merged on
+    the pair key ``i · n + j``.
     """
-    uppers = [sp.triu(m, k=1).tocsr() for m in mats]
-    pattern = uppers[0].copy()
-    for u in uppers[1:]:
-        pattern = pattern + u
-    pattern.eliminate_zeros()
-    pattern.sort_indices()
-    coo = pattern.tocoo()
-    i, j = coo.row.astype(np.int64), coo.col.astype(np.int64)  # csr order: sorted by (i, j)
-    values = [np.asarray(u[i, j]).ravel() if len(i) else np.zeros(0) for u in uppers]
-    return i, j, values
+    n = mats[0].shape[0]
+    ups = [_upper(m) for m in mats]
+    i, j = ups[0][0], ups[0][1]
+    if all(np.array_equal(u[0], i) and np.array_equal(u[1], j) for u in ups[1:]):
+        return i, j, [u[2] for u in ups]
+    keys = [u[0] * n + u[1] for u in ups]
+    union, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    values, start = [], 0
+    for k, u in zip(keys, ups, strict=True):
+        values.append(np.bincount(inverse[start:start + len(k)], weights=u[2], minlength=len(union)))
+        start += len(k)
+    return union // n, union % n, values
 
 
 def _graph_from_pairs(
@@ -390,6 +399,10 @@ def actor_projection(
     actors. For 100,000 actors in 300,000 memberships this takes seconds; building the NetworkX
     graph from the result is then the dominant cost.
 
+    When ``g`` is frozen (``networkx.freeze``, as the dashboard, the CLI and the benchmark do
+    with the graph they read) and no filter is given, the projection is computed once per graph
+    and shared: it is returned frozen, and its adjacency matrices are kept for `adjacency`.
+
     The unweighted and shared-count projections are those of
     ``networkx.bipartite.projected_graph`` / ``weighted_projected_graph``; the ``newman`` weight
     equals ``networkx.bipartite.collaboration_weighted_projected_graph``.
@@ -412,23 +425,95 @@ def actor_projection(
     >>> proj.edges["a", "b"]["shared"], proj.edges["a", "b"]["newman"], proj.edges["a", "b"]["weight"]
     (1, 0.5, 1)
     """
-    h = filter_graph(g, filters) if filters is not None else g
+    if filters is None or filters.is_empty:
+        return per_graph(g, ("actor_projection", include_links), lambda: _actor_projection(g, include_links))
+    return _actor_projection(filter_graph(g, filters), include_links)
+
+
+def _actor_projection(h: nx.MultiDiGraph, include_links: bool) -> nx.Graph:
     actors, parts = actor_ids(h), partnership_ids(h)
     edges = _actor_edges(h, actors, parts)
     b = _incidence(h, actors, parts, edges)
     bt = b.T.tocsr()
-    shared = (b @ bt).tocsr()
+    shared = b @ bt
     sizes = np.asarray(b.sum(axis=0)).ravel()
     scale = np.zeros_like(sizes)
     np.divide(1.0, sizes - 1.0, out=scale, where=sizes > 1)
-    newman = (b @ sp.diags(scale) @ bt).tocsr()
-    links = _link_matrix(len(actors), *edges[2:]) if include_links else sp.csr_matrix((len(actors), len(actors)))
-    i, j, (s, nw, lk) = _upper_pairs(shared, newman, links)
-    s_int, lk_int = np.rint(s).astype(np.int64).tolist(), np.rint(lk).astype(np.int64).tolist()
+    newman = b @ sp.diags(scale) @ bt
+    n = len(actors)
+    mats = [shared, newman]
+    if include_links and len(edges[2]):
+        links = sp.csr_matrix((np.ones(len(edges[2])), (edges[2], edges[3])), shape=(n, n))
+        mats.append(links + links.T)
+    i, j, values = _upper_pairs(*mats)
+    s = np.rint(values[0]).astype(np.int64)
+    lk = np.rint(values[2]).astype(np.int64) if len(values) > 2 else np.zeros(len(i), dtype=np.int64)
+    w = s + lk
     edge_attrs = [{"shared": x, "newman": y, "links": z, "weight": x + z}
-                  for x, y, z in zip(s_int, nw.tolist(), lk_int, strict=True)]
+                  for x, y, z in zip(s.tolist(), values[1].tolist(), lk.tolist(), strict=True)]
     proj = _graph_from_pairs(actors, [h.nodes[a] for a in actors], i, j, edge_attrs)
+    if is_stable(h):  # shared and frozen: its matrices are known now, keep them for `adjacency`
+        nx.freeze(proj)
+        for name, vals in (("weight", w), ("shared", s), ("newman", values[1]), ("links", lk), (None, None)):
+            remember(proj, ("adjacency", name), (actors, _symmetric(n, i, j, vals)))
     return proj
+
+
+def _symmetric(n: int, i: np.ndarray, j: np.ndarray, values: np.ndarray | None) -> sp.csr_array:
+    """The symmetric n × n CSR matrix with ``values`` (1 when None) at (i, j) and (j, i)."""
+    data = np.ones(len(i)) if values is None else np.asarray(values, dtype=float)
+    m = sp.csr_array((np.concatenate([data, data]), (np.concatenate([i, j]), np.concatenate([j, i]))),
+                     shape=(n, n))
+    m.sort_indices()
+    return m
+
+
+def adjacency(g: nx.Graph, weight: str | None = "weight") -> tuple[list, sp.csr_array]:
+    """The nodes of an undirected graph sorted by ``str`` and its symmetric adjacency matrix (CSR) in that order.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+        Typically an actor projection.
+    weight : str or None
+        Edge attribute giving the entries (1 when the attribute is missing); ``None``: 1 per tie.
+
+    Returns
+    -------
+    (list, scipy.sparse.csr_array)
+        The same matrix as ``networkx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight)``
+        (float64; self-loops kept on the diagonal). A fresh copy: the caller may modify it.
+
+    Notes
+    -----
+    The projection of a frozen graph is frozen and shared (see `actor_projection`); its
+    matrices are kept from the projection's own sparse products, so every analysis of it
+    reads them instead of converting the graph again (seconds for a million ties). Other graphs
+    are converted with one pass over their adjacency dicts.
+    """
+    nodes, m = per_graph(g, ("adjacency", weight), lambda: _convert(g, weight))
+    return nodes, m.copy()
+
+
+def _convert(g: nx.Graph, weight: str | None) -> tuple[list, sp.csr_array]:
+    nodes = sorted(g, key=str)
+    index = {v: k for k, v in enumerate(nodes)}
+    n = len(nodes)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    cols: list[int] = []
+    data: list[float] = []
+    adj = g._adj
+    for k, v in enumerate(nodes):
+        nbrs = adj[v]
+        cols.extend(index[u] for u in nbrs)
+        if weight is None:
+            data.extend([1.0] * len(nbrs))
+        else:
+            data.extend(d.get(weight, 1) for d in nbrs.values())
+        indptr[k + 1] = len(cols)
+    m = sp.csr_array((np.asarray(data, dtype=float), np.asarray(cols, dtype=np.int64), indptr), shape=(n, n))
+    m.sort_indices()
+    return nodes, m
 
 
 def partnership_projection(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.Graph:

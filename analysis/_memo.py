@@ -1,0 +1,64 @@
+"""Results remembered per graph object, for graphs that cannot change.
+
+A graph frozen with ``networkx.freeze`` raises on any structural change, so what an analysis
+derives from it (its actor projection, its flat tables, its adjacency matrix) stays true for the
+graph's lifetime. The dashboard, the CLI and the benchmark freeze the graph they read from a
+store; every analysis called on it then shares one projection and one set of tables instead of
+rebuilding them (at 100,000 actors a projection costs seconds). Graphs that are not frozen, and
+views of other graphs, are never memoised here: their results are computed afresh each time.
+
+The memo holds a weak reference to the graph: it is dropped with the graph.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["is_stable", "peek", "per_graph", "remember"]
+
+_MEMO: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def is_stable(g: Any) -> bool:
+    """True when ``g`` is a frozen networkx graph that is not a view of another graph."""
+    return isinstance(g, nx.Graph) and nx.is_frozen(g) and getattr(g, "_graph", None) is None
+
+
+def per_graph(g: Any, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` remembered under ``key`` for the lifetime of ``g`` when ``g`` `is_stable`.
+
+    Otherwise ``compute()`` is simply called. Two threads asking at once may both compute; the
+    first stored result wins and both get a correct value.
+    """
+    if not is_stable(g):
+        return compute()
+    with _LOCK:
+        slot = _MEMO.get(g)
+        if slot is None:
+            slot = _MEMO[g] = {}
+        if key in slot:
+            return slot[key]
+    value = compute()
+    with _LOCK:
+        return slot.setdefault(key, value)
+
+
+def remember(g: Any, key: Hashable, value: Any) -> None:
+    """Store ``value`` under ``key`` for ``g`` (when ``g`` `is_stable`), e.g. a by-product of computing it."""
+    if is_stable(g):
+        with _LOCK:
+            _MEMO.setdefault(g, {}).setdefault(key, value)
+
+
+def peek(g: Any, key: Hashable) -> Any:
+    """What `per_graph` holds for ``g`` under ``key``, or None; never computes."""
+    if not is_stable(g):
+        return None
+    with _LOCK:
+        return _MEMO.get(g, {}).get(key)
