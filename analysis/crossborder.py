@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analysis._memo import peek
 from analysis._tables import actors_frame, memberships_frame, memoised, partnerships_frame
 from graph.errors import PartnetError
 
@@ -134,8 +135,9 @@ def country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None = None, *
     """
     if source not in TIE_SOURCES:
         raise PartnetError(f"unknown tie source {source!r}", hint=f"choose one of {', '.join(TIE_SOURCES)}")
-    return memoised(("country_tie_matrix", source, id(projection)), g,
-                    lambda: _country_tie_matrix(g, projection, source))
+    if projection is not None and projection is not peek(g, ("actor_projection", True)):
+        return _country_tie_matrix(g, projection, source)  # not the graph's own projection: no memo by id
+    return memoised(("country_tie_matrix", source), g, lambda: _country_tie_matrix(g, projection, source))
 
 
 def _country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None, source: str) -> pd.DataFrame:

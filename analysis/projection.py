@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._memo import is_stable, per_graph, remember
+from analysis._memo import is_stable, peek, per_graph, remember
 from graph.errors import PartnetError
 
 __all__ = [
@@ -441,22 +441,56 @@ def _actor_projection(h: nx.MultiDiGraph, include_links: bool) -> nx.Graph:
     np.divide(1.0, sizes - 1.0, out=scale, where=sizes > 1)
     newman = b @ sp.diags(scale) @ bt
     n = len(actors)
-    mats = [shared, newman]
+    links = None
     if include_links and len(edges[2]):
         links = sp.csr_matrix((np.ones(len(edges[2])), (edges[2], edges[3])), shape=(n, n))
-        mats.append(links + links.T)
-    i, j, values = _upper_pairs(*mats)
-    s = np.rint(values[0]).astype(np.int64)
-    lk = np.rint(values[2]).astype(np.int64) if len(values) > 2 else np.zeros(len(i), dtype=np.int64)
+        links = links + links.T
+    i, j, (s, nw, lk) = _projection_pairs(shared, newman, links)
+    s, lk = np.rint(s).astype(np.int64), np.rint(lk).astype(np.int64)
     w = s + lk
     edge_attrs = [{"shared": x, "newman": y, "links": z, "weight": x + z}
-                  for x, y, z in zip(s.tolist(), values[1].tolist(), lk.tolist(), strict=True)]
+                  for x, y, z in zip(s.tolist(), nw.tolist(), lk.tolist(), strict=True)]
     proj = _graph_from_pairs(actors, [h.nodes[a] for a in actors], i, j, edge_attrs)
-    if is_stable(h):  # shared and frozen: its matrices are known now, keep them for `adjacency`
+    if is_stable(h):  # shared and frozen: keep its ties as arrays, `adjacency` builds matrices from them
         nx.freeze(proj)
-        for name, vals in (("weight", w), ("shared", s), ("newman", values[1]), ("links", lk), (None, None)):
-            remember(proj, ("adjacency", name), (actors, _symmetric(n, i, j, vals)))
+        remember(proj, ("pairs",), (actors, i, j, {"weight": w, "shared": s, "newman": nw, "links": lk}))
     return proj
+
+
+def _projection_pairs(shared: sp.spmatrix, newman: sp.spmatrix, links: sp.spmatrix | None
+                      ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Ties (i < j, sorted) of the projection with their shared count, Newman weight and link count.
+
+    The shared-count and Newman products have the same pattern (a shared partnership has two
+    members or more, so its Newman term is positive); links are merged in with one sparse sum
+    that carries the link count in the high part of each value (shared counts stay below 2**26).
+    """
+    su, nu = sp.triu(shared, k=1).tocsr(), sp.triu(newman, k=1).tocsr()
+    for m in (su, nu):
+        m.eliminate_zeros()
+        m.sort_indices()
+    if not (np.array_equal(su.indptr, nu.indptr) and np.array_equal(su.indices, nu.indices)):
+        return _general_pairs(shared, newman, links)
+    if links is None:
+        rows = np.repeat(np.arange(su.shape[0], dtype=np.int64), np.diff(su.indptr))
+        return rows, su.indices.astype(np.int64), [su.data, nu.data, np.zeros(len(su.data))]
+    big = float(2 ** 26)
+    lu = sp.triu(links, k=1).tocsr()
+    both = (su + lu * big).tocsr()
+    both.sort_indices()
+    lk = np.floor(both.data / big)
+    s = both.data - lk * big
+    nw = np.zeros(len(s))
+    nw[s > 0] = nu.data  # the shared entries, in the same (i, j) order
+    rows = np.repeat(np.arange(both.shape[0], dtype=np.int64), np.diff(both.indptr))
+    return rows, both.indices.astype(np.int64), [s, nw, lk]
+
+
+def _general_pairs(shared: sp.spmatrix, newman: sp.spmatrix, links: sp.spmatrix | None
+                   ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    mats = [shared, newman] + ([links] if links is not None else [])
+    i, j, values = _upper_pairs(*mats)
+    return i, j, values if links is not None else [*values, np.zeros(len(i))]
 
 
 def _symmetric(n: int, i: np.ndarray, j: np.ndarray, values: np.ndarray | None) -> sp.csr_array:
@@ -491,8 +525,17 @@ def adjacency(g: nx.Graph, weight: str | None = "weight") -> tuple[list, sp.csr_
     reads them instead of converting the graph again (seconds for a million ties). Other graphs
     are converted with one pass over their adjacency dicts.
     """
-    nodes, m = per_graph(g, ("adjacency", weight), lambda: _convert(g, weight))
+    nodes, m = per_graph(g, ("adjacency", weight), lambda: _from_pairs(g, weight) or _convert(g, weight))
     return nodes, m.copy()
+
+
+def _from_pairs(g: nx.Graph, weight: str | None) -> tuple[list, sp.csr_array] | None:
+    """The matrix of a shared projection from the tie arrays it kept, or None (not one, or another attribute)."""
+    kept = peek(g, ("pairs",))
+    if kept is None or (weight is not None and weight not in kept[3]):
+        return None
+    nodes, i, j, values = kept
+    return nodes, _symmetric(len(nodes), i, j, None if weight is None else values[weight])
 
 
 def _convert(g: nx.Graph, weight: str | None) -> tuple[list, sp.csr_array]:

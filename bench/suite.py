@@ -1,6 +1,7 @@
 """The "whole analysis suite" the benchmark times: every analysis the dashboard, the report and
 ``partnet analyse`` run on a graph, in the order a full dashboard session computes them, each
-sharing the one actor projection, centrality table and community partition as the dashboard does.
+sharing the one actor projection, centrality table and community partition as the dashboard does
+(the graph is frozen, as the dashboard and the CLI freeze the graph they read from a store).
 
 Steps whose module has not landed (ImportError) are reported as skipped, not hidden; a step that
 raises is reported with its error and the suite goes on.
@@ -46,8 +47,8 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
     ("projection", lambda c: c.__setitem__("proj", _m("projection").actor_projection(c["g"]))),
     ("centrality", lambda c: c.__setitem__("cent", _m("centrality").actor_centrality(c["proj"]))),
     ("communities", _communities),
-    ("brokers", lambda c: (_m("brokers").articulation_points(c["g"]), _m("brokers").bridges(c["g"]),
-                           _m("brokers").dependent_actors(c["g"]), _m("brokers").structural_holes(c["g"]))),
+    ("brokers", lambda c: (_m("brokers").articulation_points(c["proj"]), _m("brokers").bridges(c["proj"]),
+                           _m("brokers").dependent_actors(c["proj"]), _m("brokers").structural_holes(c["proj"]))),
     ("isolation", _isolation),
     ("gaps", lambda c: (_m("gaps").family_presence(c["g"]), _m("gaps").partnerships_without_union(c["g"]),
                         _m("gaps").union_coverage_by_country(c["g"]), _m("gaps").countries_without_union(c["g"]),
@@ -87,6 +88,7 @@ def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any
     ``skipped`` (the analysis module is not there yet) or ``error``. A step
     that depends on one that failed usually fails too; each failure is reported, none is hidden.
     """
+    nx.freeze(g)  # as the dashboard and the CLI do: analyses then share one projection and one set of tables
     ctx: dict[str, Any] = {"g": g}
     rows = []
     t_all = time.perf_counter()
