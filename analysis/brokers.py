@@ -61,9 +61,10 @@ def articulation_points(
     Notes
     -----
     Linear time: one depth-first search finds the blocks (biconnected components) and cut
-    vertices (Hopcroft & Tarjan 1973; igraph's compiled implementation); the block-cut tree of each component is rooted at its
-    weighted centroid, so that for every cut vertex but the root the largest piece is the side
-    of its parent and its dependents are exactly its subtree. Nodes are never removed one by one.
+    vertices (Hopcroft & Tarjan 1973; igraph's compiled implementation); the block-cut tree of
+    each component is rooted at its weighted centroid, so that for every cut vertex but the
+    root the largest piece is the side of its parent and its dependents are exactly its subtree.
+    Nodes are never removed one by one.
 
     References
     ----------

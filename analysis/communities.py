@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._igraph import to_igraph
+from analysis._igraph import tie_weights, to_igraph
 from analysis.projection import Filters, adjacency, as_actor_graph
 
 __all__ = [
@@ -263,8 +263,8 @@ _RNG_LOCK = threading.Lock()
 
 def _multilevel(g: nx.Graph, weight: str | None, *, resolution: float, seed: int) -> tuple[np.ndarray, float]:
     """igraph's Louvain on ``g``: community per node (sorted order) and the modularity (NaN without ties)."""
-    _, h = to_igraph(g, weight)
-    weights = "weight" if weight is not None else None
+    _, h = to_igraph(g)
+    weights = tie_weights(g, weight).tolist() if weight is not None else None
     with _RNG_LOCK:  # igraph's random source is process-wide: seed it for this call only
         ig.set_random_number_generator(random.Random(seed))
         try:
