@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from analysis._tables import actors_frame, funding_frame, memberships_frame, memoised, partnerships_frame
+from analysis.projection import adjacency
 from graph.errors import PartnetError
 from graph.model import ACTOR_TYPES, FAMILIES, FIVE_FAMILIES, LEVELS, PARTNERSHIP_KINDS
 
@@ -212,14 +213,14 @@ def communities_without_union(g: nx.MultiDiGraph, communities: pd.DataFrame | pd
     df = actors.join(comm.rename("community"), how="inner").reset_index()
     if df.empty:
         return pd.DataFrame(columns=["community", "actors", "trade_unions", "countries", "families"])
+    df["_union"] = (df["family"] == UNIONS).astype(np.int64)
     grouped = df.groupby("community", sort=True)
-    out = pd.DataFrame({
-        "actors": grouped.size(),
-        "trade_unions": grouped["family"].agg(lambda s: int((s == UNIONS).sum())),
-        "countries": grouped["country"].agg(_dominant),
-        "families": grouped["family"].agg(_dominant),
-    }).reset_index()
+    out = pd.DataFrame({"actors": grouped.size(), "trade_unions": grouped["_union"].sum()})
     out = out[out["trade_unions"] == 0]
+    rest = df[df["community"].isin(out.index)]
+    out["countries"] = _ranked_values(rest, "community", "country").reindex(out.index, fill_value="")
+    out["families"] = _ranked_values(rest, "community", "family").reindex(out.index, fill_value="")
+    out = out.reset_index()
     return out.sort_values(["actors", "community"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -268,13 +269,12 @@ def distance_to_union(g: nx.MultiDiGraph, projection: nx.Graph | None = None) ->
     dist = np.full(len(ids), np.inf)
     src = np.full(len(ids), -1)
     if len(union_idx) and len(ids):
-        rows, cols = [], []
-        for u, v in projection.edges():
-            i, j = index.get(u), index.get(v)
-            if i is not None and j is not None:
-                rows.append(i)
-                cols.append(j)
-        adj = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(ids), len(ids)))
+        nodes, a = adjacency(projection, None)
+        pos = np.array([index.get(v, -1) for v in nodes], dtype=np.int64)
+        coo = a.tocoo()
+        rows, cols = pos[coo.row], pos[coo.col]
+        ok = (rows >= 0) & (cols >= 0)
+        adj = sp.csr_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])), shape=(len(ids), len(ids)))
         dist, _, src = dijkstra(adj, directed=False, indices=union_idx, unweighted=True, min_only=True,
                                 return_predecessors=True)
     reach = np.isfinite(dist)
@@ -312,13 +312,15 @@ def funded_without_union(g: nx.MultiDiGraph) -> pd.DataFrame:
     cols = ["partnership_id", "name", "kind", "members", "funders", "programmes", "funding_ties", "amount"]
     if fund.empty or nou.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "amount" else object) for c in cols})
+    fund = fund[fund["recipient_id"].isin(nou["partnership_id"])]
     grouped = fund.groupby("recipient_id")
     agg = pd.DataFrame({
-        "funders": grouped["funder_id"].agg(_join_unique),
-        "programmes": grouped["programme"].agg(_join_unique),
+        "funders": _joined_unique(fund, "recipient_id", "funder_id"),
+        "programmes": _joined_unique(fund, "recipient_id", "programme"),
         "funding_ties": grouped.size(),
         "amount": grouped["amount"].sum(min_count=1),
     })
+    agg[["funders", "programmes"]] = agg[["funders", "programmes"]].fillna("")
     out = nou.merge(agg, left_on="partnership_id", right_index=True, how="inner")[cols]
     return out.sort_values(["amount", "partnership_id"], ascending=[False, True], na_position="last",
                            kind="stable").reset_index(drop=True)
@@ -612,11 +614,15 @@ def _family_counts(mem: pd.DataFrame, actors: pd.DataFrame, ids: pd.Series, valu
     return table.reindex(index=ids, columns=values, fill_value=0).fillna(0).astype(np.int64)
 
 
-def _dominant(s: pd.Series) -> str:
-    vc = s[s != ""].value_counts()
-    order = sorted(vc.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(k for k, _ in order)
+def _ranked_values(df: pd.DataFrame, key: str, col: str) -> pd.Series:
+    """Per ``key``: the non-empty values of ``col``, most frequent first (ties by value), joined with ", "."""
+    d = df.loc[df[col] != "", [key, col]]
+    counts = d.groupby([key, col]).size().reset_index(name="_n")
+    counts = counts.sort_values([key, "_n", col], ascending=[True, False, True], kind="stable")
+    return counts.groupby(key)[col].agg(", ".join)
 
 
-def _join_unique(s: pd.Series) -> str:
-    return ", ".join(sorted({v for v in s if v}))
+def _joined_unique(df: pd.DataFrame, key: str, col: str) -> pd.Series:
+    """Per ``key``: the distinct non-empty values of ``col``, sorted, joined with ", "."""
+    d = df.loc[df[col] != "", [key, col]].drop_duplicates().sort_values([key, col], kind="stable")
+    return d.groupby(key)[col].agg(", ".join)

@@ -9,8 +9,17 @@ import math
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse.csgraph as csgraph
 
-from analysis.projection import Filters, actor_projection, as_actor_graph, filter_graph, incidence_matrix
+from analysis._memo import per_graph
+from analysis.projection import (
+    Filters,
+    actor_projection,
+    adjacency,
+    as_actor_graph,
+    filter_graph,
+    incidence_matrix,
+)
 
 __all__ = [
     "actors_without_partnership",
@@ -239,7 +248,9 @@ def isolation_summary(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.
     df = _actor_frame(h, actors)
     df["n_partnerships"] = n_part.astype(np.int64)
     df["n_links"] = links.astype(np.int64)
-    df["degree"] = np.array([proj.degree(a) for a in actors], dtype=np.int64)
+    nodes, a = adjacency(proj, None)
+    degree = dict(zip(nodes, (np.diff(a.indptr) + (a.diagonal() != 0)).tolist(), strict=True))
+    df["degree"] = np.array([degree[v] for v in actors], dtype=np.int64)
     df["component"] = comp.loc[df["id"], "component"].to_numpy() if len(df) else np.zeros(0, np.int64)
     df["component_size"] = comp.loc[df["id"], "component_size"].to_numpy() if len(df) else np.zeros(0, np.int64)
     df["no_partnership"] = n_part == 0
@@ -273,6 +284,11 @@ def _actor_frame(g: nx.Graph, ids: list) -> pd.DataFrame:
 
 def _edge_counts(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarray]:
     """Per actor: LINKED_TO edges (either direction, self-links left out) and FUNDS edges sent."""
+    links, funds = per_graph(h, ("edge_counts", len(actors)), lambda: _count_edges(h, actors))
+    return links.copy(), funds.copy()
+
+
+def _count_edges(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarray]:
     index = {a: i for i, a in enumerate(actors)}
     links = np.zeros(len(actors))
     funds = np.zeros(len(actors))
@@ -288,5 +304,12 @@ def _edge_counts(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarr
 
 
 def _ordered_components(g: nx.Graph) -> list[list]:
-    comps = [sorted(c, key=str) for c in nx.connected_components(g)]
+    """Connected components (scipy, on the adjacency matrix), largest first, ties by smallest id."""
+    nodes, a = adjacency(g, None)
+    if not nodes:
+        return []
+    _, labels = csgraph.connected_components(a, directed=False)
+    order = np.argsort(labels, kind="stable")  # nodes are sorted: members come out sorted
+    bounds = np.searchsorted(labels[order], np.arange(labels.max() + 2))
+    comps = [[nodes[k] for k in order[bounds[c]:bounds[c + 1]].tolist()] for c in range(len(bounds) - 1)]
     return sorted(comps, key=lambda c: (-len(c), str(c[0])))

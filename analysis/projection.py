@@ -258,7 +258,13 @@ def incidence_matrix(
         partnership ``j`` (a float64 0/1 matrix), the actor ids (rows, sorted) and the partnership
         ids (columns, sorted).
     """
-    h = filter_graph(g, filters) if filters is not None else g
+    if filters is None or filters.is_empty:
+        b, actors, parts = per_graph(g, ("incidence",), lambda: _incidence_of(g))
+        return b.copy(), list(actors), list(parts)
+    return _incidence_of(filter_graph(g, filters))
+
+
+def _incidence_of(h: nx.MultiDiGraph) -> tuple[sp.csr_matrix, list[str], list[str]]:
     actors, parts = actor_ids(h), partnership_ids(h)
     return _incidence(h, actors, parts), actors, parts
 
