@@ -33,8 +33,8 @@ import streamlit as st
 from graph.errors import PartnetError
 from graph.store import Store
 
-__all__ = ["ROOT", "Ctx", "Named", "StoreChoice", "md", "page", "plain", "read_only_mode", "store_choice",
-           "template_bytes"]
+__all__ = ["ROOT", "Ctx", "Named", "StoreChoice", "md", "open_ctx", "page", "plain", "read_only_mode",
+           "store_choice", "template_bytes"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "data" / "template.xlsx"
@@ -363,11 +363,23 @@ def _start_page(read_only: bool) -> None:
         st.write("Or open the **Data** page (left) to upload a workbook or a CSV zip.")
 
 
+def open_ctx(choice: StoreChoice) -> Ctx:
+    """The `Ctx` of the store ``choice`` at its current data version (the store opened once per process).
+
+    Draws nothing, so a thread other than a page's may call it (`dashboard.warmup`); raises
+    `graph.errors.PartnetError` when the store cannot be read.
+    """
+    store = _open_store(choice.kind, choice.path, choice.read_only)
+    version = store.data_version()
+    return Ctx(store=store, choice=choice, version=version, counts=_counts(store, version))
+
+
 def page(*, allow_empty: bool = False) -> Ctx:
     """Open the store, draw the sidebar and return the page's `Ctx`.
 
     Stops the page (``st.stop``) with a clear message, and no traceback, when the store cannot be
     reached; with the start page (template download) when it is empty, unless ``allow_empty``.
+    Starts warming the caches of this data version (`dashboard.warmup.ensure`) when nobody has yet.
     """
     try:
         choice = store_choice()
@@ -375,18 +387,19 @@ def page(*, allow_empty: bool = False) -> Ctx:
         st.error(f"Cannot choose the store: {e}")
         st.stop()
     try:
-        store = _open_store(choice.kind, choice.path, choice.read_only)
-        version = store.data_version()
-        counts = _counts(store, version)
+        ctx = open_ctx(choice)
     except PartnetError as e:
         _sidebar(choice, None, None)
         st.error(f"Cannot read {choice.describe()}.\n\n{e.message}")
         if e.hint:
             st.info(f"What to do: {e.hint}")
         st.stop()
-    _sidebar(choice, version, counts)
-    ctx = Ctx(store=store, choice=choice, version=version, counts=counts)
+    _sidebar(choice, ctx.version, ctx.counts)
     if ctx.empty and not allow_empty:
         _start_page(choice.read_only)
         st.stop()
+    if not ctx.empty:
+        from dashboard import warmup
+
+        warmup.ensure(ctx)
     return ctx

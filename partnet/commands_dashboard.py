@@ -15,9 +15,13 @@ APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
 
 def serve_command(host: str, port: int) -> list[str]:
-    """The ``streamlit run`` command line: headless, usage statistics off, bound to ``host:port``."""
+    """The dashboard's command line: ``streamlit run`` headless, usage statistics off, bound to ``host:port``.
+
+    It runs through `dashboard.serve`, which first starts warming the network page's caches
+    (`dashboard.warmup`) so that a first visit finds them computed or computing.
+    """
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboard.serve", str(APP),
         "--server.headless", "true",
         "--server.address", host,
         "--server.port", str(port),

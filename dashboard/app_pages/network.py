@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.projection import Filters
 from dashboard import state
-from dashboard.network_view import MAX_NODES, render_communities, render_network
+from dashboard.network_page import MEASURES, NetworkChoice, drawing, selection
 
 ctx = state.page()
 facets = ctx.facets()
 comm = ctx.communities()
-MEASURES = {"degree": "Degree (contacts)", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
-            "closeness": "Closeness", "eigenvector": "Eigenvector", "pagerank": "PageRank"}
 
 st.title("Network")
 with st.sidebar:
@@ -39,12 +36,11 @@ with st.sidebar:
     default_hide = bool(parts or programmes or period)
     hide = st.checkbox("Hide actors without ties", value=default_hide, key=f"net_hide_{default_hide}")
 
-filters = Filters(countries=tuple(countries), programmes=tuple(programmes), partnerships=tuple(parts),
-                  period=period)
-proj = ctx.named("analysis.projection:actor_projection", filters=filters)
-sel = ctx.named("analysis.views:select_actors", on=proj, families=tuple(families),
-                communities=tuple(communities), membership=comm.membership, min_weight=min_weight,
-                drop_isolates=hide)
+choice = NetworkChoice(color_by=color_by, size_by=size_by, countries=tuple(countries), families=tuple(families),
+                       partnerships=tuple(parts), programmes=tuple(programmes), communities=tuple(communities),
+                       period=period, min_weight=min_weight, hide=hide)
+filters = choice.filters()
+sel = selection(ctx, choice, comm)
 names = {n: d.get("name") or n for n, d in sel.value.nodes(data=True)}
 
 c1, c2 = st.columns([3, 1])
@@ -53,24 +49,12 @@ ego = c1.selectbox("Search an actor", sorted(names, key=lambda n: (str(names[n])
                    placeholder="Type a name to see its ego network…", key="net_ego")
 hops = c2.radio("Hops", [1, 2], horizontal=True, key="net_hops", disabled=ego is None)
 
-view = ctx.named("analysis.views:ego_network", on=sel, actor=ego, radius=hops) if ego else sel
-g = view.value
-sizes = ctx.data("analysis.views:actor_measure", on=ctx.projection, measure=size_by)
-aggregate = ego is None and g.number_of_nodes() > MAX_NODES
-if aggregate:
-    q = ctx.named("analysis.views:community_graph", on=view, membership=comm.membership)
-    note = (f"{g.number_of_nodes():,} actors are more than {MAX_NODES:,}: each node is a community "
-            f"(size = actors). Filter, or search an actor, to see single actors.")
-    page_html = ctx.html(f"communities|{q.key}", render_communities, q=q.value, positions=ctx.layout(q),
-                         names=comm.names, actor_names=facets["actors"], note=note)
-    st.info(note)
+shown = drawing(ctx, choice, comm, sel, ego=ego, hops=hops, actor_names=facets["actors"])
+g, page_html, sizes = shown.graph, shown.html, shown.sizes
+if shown.aggregated:
+    st.info(shown.note)
 else:
-    what = f"ego network of {names[ego]} at {hops} hop{'s' if hops > 1 else ''}, " if ego else ""
-    note = f"{what}{g.number_of_nodes():,} actors, {g.number_of_edges():,} ties"
-    page_html = ctx.html(f"actors|{view.key}|{color_by}|{size_by}", render_network, g=g,
-                         positions=ctx.layout(view), color_by=color_by, membership=comm.membership.value,
-                         community_names=comm.names, sizes=sizes, size_label=MEASURES[size_by], focus=ego)
-    st.caption(note)
+    st.caption(shown.note)
 
 if ego:
     left, right = st.columns([2, 1])

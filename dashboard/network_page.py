@@ -1,0 +1,121 @@
+"""What the network page draws for a choice of colour, size and filters, through the cached `Ctx`.
+
+The page (``app_pages/network.py``) reads its widgets into a `NetworkChoice` and calls `selection`
+and `drawing`; the warm-up (`dashboard.warmup`) calls `prepare`, which runs the same calls with
+the widgets' defaults, so that the page finds every result of its first visit in the cache.
+
+Nothing here is analysis: the actor graph, its selection, the ego network and the community graph
+come from ``analysis`` (``analysis.projection``, ``analysis.views``); the drawing from
+`dashboard.network_view`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from dashboard.state import Communities, Ctx, Named
+
+__all__ = ["MEASURES", "Drawing", "NetworkChoice", "drawing", "prepare", "selection"]
+
+MEASURES = {"degree": "Degree (contacts)", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
+            "closeness": "Closeness", "eigenvector": "Eigenvector", "pagerank": "PageRank"}
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """The network page's settings; the defaults are its widgets' defaults (a first visit)."""
+
+    color_by: str = "family"
+    size_by: str = "degree"
+    countries: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
+    partnerships: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    communities: tuple[int, ...] = ()
+    period: tuple[int, int] | None = None
+    min_weight: int = 1
+    hide: bool = False
+
+    def filters(self) -> Any:
+        """The `analysis.projection.Filters` of the property graph (countries, partnerships, programmes, period)."""
+        from analysis.projection import Filters
+
+        return Filters(countries=self.countries, programmes=self.programmes, partnerships=self.partnerships,
+                       period=self.period)
+
+
+def selection(ctx: Ctx, choice: NetworkChoice, comm: Communities) -> Named:
+    """The actor graph the choice selects (`analysis.views.select_actors` of the filtered projection).
+
+    With no filter at all this is the shared projection of the whole graph (``ctx.projection``,
+    the one every page uses) rather than a filtered copy of it and a selection that keeps
+    everything: with empty `Filters` ``actor_projection`` equals the unfiltered projection, and a
+    minimum tie weight of 1 drops nothing, since every tie of the projection has ``weight`` =
+    shared partnerships + links >= 1. At 10,000 actors that saves two graph copies (seconds).
+    """
+    filters = choice.filters()
+    proj = ctx.projection if filters.is_empty else ctx.named("analysis.projection:actor_projection",
+                                                              filters=filters)
+    if not (choice.families or choice.communities or choice.hide) and choice.min_weight <= 1:
+        return proj
+    return ctx.named("analysis.views:select_actors", on=proj, families=tuple(choice.families),
+                     communities=tuple(choice.communities), membership=comm.membership,
+                     min_weight=choice.min_weight, drop_isolates=choice.hide)
+
+
+@dataclass
+class Drawing:
+    """A drawn view: the HTML page, its caption, and what it shows."""
+
+    html: str
+    note: str
+    aggregated: bool
+    graph: nx.Graph = field(repr=False)
+    sizes: dict[Any, float] = field(default_factory=dict, repr=False)
+
+
+def drawing(ctx: Ctx, choice: NetworkChoice, comm: Communities, sel: Named, *, ego: str | None = None,
+            hops: int = 1, actor_names: dict[str, str] | None = None) -> Drawing:
+    """The network view of ``sel``: the ego network of ``ego`` at ``hops``, else every actor, or the
+    community graph (`analysis.views.community_graph`) when more than `MAX_NODES` actors are shown.
+
+    Every step is cached per data version (graphs, layout, HTML), so a rerun only looks them up.
+    ``actor_names`` (id -> name, from the facets) names the best-connected members in community tooltips.
+    """
+    from dashboard.network_view import MAX_NODES, render_communities, render_network
+
+    view = ctx.named("analysis.views:ego_network", on=sel, actor=ego, radius=hops) if ego else sel
+    g = view.value
+    if ego is None and g.number_of_nodes() > MAX_NODES:
+        q = ctx.named("analysis.views:community_graph", on=view, membership=comm.membership)
+        note = (f"{g.number_of_nodes():,} actors are more than {MAX_NODES:,}: each node is a community "
+                f"(size = actors). Filter, or search an actor, to see single actors.")
+        html = ctx.html(f"communities|{q.key}", render_communities, q=q.value, positions=ctx.layout(q),
+                        names=comm.names, actor_names=actor_names or {}, note=note)
+        return Drawing(html, note, True, g)
+    sizes = ctx.data("analysis.views:actor_measure", on=ctx.projection, measure=choice.size_by)
+    what = ""
+    if ego:
+        name = g.nodes[ego].get("name") or ego
+        what = f"ego network of {name} at {hops} hop{'s' if hops > 1 else ''}, "
+    note = f"{what}{g.number_of_nodes():,} actors, {g.number_of_edges():,} ties"
+    html = ctx.html(f"actors|{view.key}|{choice.color_by}|{choice.size_by}", render_network, g=g,
+                    positions=ctx.layout(view), color_by=choice.color_by, membership=comm.membership.value,
+                    community_names=comm.names, sizes=sizes, size_label=MEASURES[choice.size_by], focus=ego)
+    return Drawing(html, note, False, g, sizes)
+
+
+def prepare(ctx: Ctx, choice: NetworkChoice | None = None) -> Drawing:
+    """Compute (into the caches) everything a visit to the network page with ``choice`` shows.
+
+    The facets and communities of the sidebar, the selection and its drawing: the same cached
+    calls, with the same keys, as the page makes.
+    """
+    choice = choice or NetworkChoice()
+    facets = ctx.facets()
+    comm = ctx.communities()
+    sel = selection(ctx, choice, comm)
+    return drawing(ctx, choice, comm, sel, actor_names=facets["actors"])
