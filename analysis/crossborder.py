@@ -14,9 +14,11 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from analysis._memo import peek
-from analysis._tables import actors_frame, memberships_frame, memoised, partnerships_frame
+from analysis._tables import actors_frame, joined, memberships_frame, memoised, partnerships_frame
+from analysis.projection import adjacency
 from graph.errors import PartnetError
 
 __all__ = [
@@ -63,7 +65,8 @@ def _partnership_countries(g: nx.MultiDiGraph) -> pd.DataFrame:
     actors = actors_frame(g)
     mem = memberships_frame(g).merge(actors[["id", "country"]], left_on="actor_id", right_on="id")
     known = mem[mem["country"] != ""].drop_duplicates(["partnership_id", "country"])
-    ctry = known.groupby("partnership_id")["country"].agg(lambda s: ", ".join(sorted(s)))
+    known = known.sort_values(["partnership_id", "country"], kind="stable")
+    ctry = joined(known["partnership_id"], known["country"])
     n_ctry = known.groupby("partnership_id").size()
     out = parts[["id", "name", "kind"]].rename(columns={"id": "partnership_id"})
     out["members"] = out["partnership_id"].map(mem.groupby("partnership_id").size()).fillna(0).astype(np.int64)
@@ -141,14 +144,9 @@ def country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None = None, *
 
 
 def _country_tie_matrix(g: nx.MultiDiGraph, projection: nx.Graph | None, source: str) -> pd.DataFrame:
-    ctry = _countries(g)
-    codes = sorted(set(ctry.values()))
-    idx = {c: i for i, c in enumerate(codes)}
+    codes, _, ia, ib = _tie_countries(g, _projection(g, projection), source)
     m = np.zeros((len(codes), len(codes)), dtype=np.int64)
-    a, b = _edge_countries(g, projection, ctry, source)
-    if len(a):
-        ia = np.fromiter((idx[x] for x in a), dtype=np.int64, count=len(a))
-        ib = np.fromiter((idx[x] for x in b), dtype=np.int64, count=len(b))
+    if len(ia):
         np.add.at(m, (ia, ib), 1)
         off = ia != ib
         np.add.at(m, (ib[off], ia[off]), 1)
@@ -208,20 +206,27 @@ def cross_border_actors(g: nx.MultiDiGraph, projection: nx.Graph | None = None, 
         ``ties`` (all neighbours); actors with at least one cross-border tie, sorted by
         cross-border ties (most first), countries reached, then id.
     """
-    ctry = _countries(g)
     proj = _projection(g, projection)
-    names = {n: d.get("name") or n for n, d in g.nodes(data=True)}
-    fams = {n: d.get("family") or "" for n, d in g.nodes(data=True)}
-    rows = []
-    for n in sorted(proj.nodes):
-        c = ctry.get(n, "")
-        if not c:
-            continue
-        abroad = [ctry[v] for v in proj.adj[n] if ctry.get(v, "") not in ("", c)]
-        if abroad:
-            rows.append({"actor_id": n, "name": names.get(n, n), "family": fams.get(n, ""), "country": c,
-                         "cross_border_ties": len(abroad), "countries_reached": len(set(abroad)),
-                         "reached": ", ".join(sorted(set(abroad))), "ties": proj.degree(n)})
+    nodes, a = adjacency(proj, None)
+    codes, of, _, _ = _tie_countries(g, proj, "all")
+    coo = a.tocoo()
+    ci, cj = of[coo.row], of[coo.col]
+    abroad = (ci >= 0) & (cj >= 0) & (ci != cj)  # each tie seen from both ends
+    rows_i, reached_c = coo.row[abroad], cj[abroad]
+    n = len(nodes)
+    ties_abroad = np.bincount(rows_i, minlength=n)
+    pairs = pd.DataFrame({"i": rows_i, "code": np.asarray(codes, dtype=object)[reached_c] if len(codes) else []})
+    pairs = pairs.drop_duplicates().sort_values(["i", "code"], kind="stable")
+    reached = joined(pairs["i"], pairs["code"])
+    n_reached = pairs.groupby("i").size()
+    keep = np.flatnonzero(ties_abroad > 0)
+    names = {v: d.get("name") or v for v, d in g.nodes(data=True)}
+    fams = {v: d.get("family") or "" for v, d in g.nodes(data=True)}
+    degree = np.diff(a.indptr) + (a.diagonal() != 0)
+    rows = [{"actor_id": nodes[i], "name": names.get(nodes[i], nodes[i]), "family": fams.get(nodes[i], ""),
+             "country": codes[of[i]], "cross_border_ties": int(ties_abroad[i]),
+             "countries_reached": int(n_reached[i]), "reached": reached[i], "ties": int(degree[i])}
+            for i in keep.tolist()]
     cols = ["actor_id", "name", "family", "country", "cross_border_ties", "countries_reached", "reached", "ties"]
     out = pd.DataFrame(rows, columns=cols)
     out = out.sort_values(["cross_border_ties", "countries_reached", "actor_id"], ascending=[False, False, True],
@@ -244,18 +249,18 @@ def _projection(g: nx.MultiDiGraph, projection: nx.Graph | None) -> nx.Graph:
     return actor_projection(g)
 
 
-def _edge_countries(g: nx.MultiDiGraph, projection: nx.Graph | None, ctry: dict[str, str], source: str
-                    ) -> tuple[list[str], list[str]]:
-    proj = _projection(g, projection)
-    a, b = [], []
-    for u, v, d in proj.edges(data=True):
-        cu, cv = ctry.get(u), ctry.get(v)
-        if not cu or not cv:
-            continue
-        if source == "membership" and not d.get("shared", 0):
-            continue
-        if source == "links" and not d.get("links", 0):
-            continue
-        a.append(cu)
-        b.append(cv)
-    return a, b
+def _tie_countries(g: nx.MultiDiGraph, proj: nx.Graph, source: str
+                   ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Country codes (sorted), each projection node's code index (-1: none), and the code indices of
+    the two ends of every tie (each once) of ``source`` whose two actors both have a country."""
+    ctry = _countries(g)
+    codes = sorted(set(ctry.values()))
+    idx = {c: i for i, c in enumerate(codes)}
+    weight = {"membership": "shared", "links": "links"}.get(source)
+    nodes, a = adjacency(proj, weight)
+    of = np.array([idx.get(ctry.get(v, ""), -1) for v in nodes], dtype=np.int64)
+    up = sp.triu(a, k=0).tocoo()  # each tie once
+    keep = (of[up.row] >= 0) & (of[up.col] >= 0)
+    if weight is not None:
+        keep &= up.data > 0
+    return codes, of, of[up.row[keep]], of[up.col[keep]]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._tables import actors_frame, funding_frame, memberships_frame, partnerships_frame
+from analysis._tables import actors_frame, funding_frame, joined, memberships_frame, memoised, partnerships_frame
 from graph.errors import PartnetError
 
 __all__ = [
@@ -107,8 +107,10 @@ def funding_totals(g: nx.MultiDiGraph, by: str = "funder") -> pd.DataFrame:
         "ties_with_amount": grouped["known"].sum().astype(np.int64),
         "amount": grouped["share_amount"].sum(min_count=1),
         "recipients": grouped["recipient_id"].nunique().astype(np.int64),
-        "currencies": grouped["currency"].agg(lambda s: ", ".join(sorted({c for c in s if c}))),
     })
+    cur = fund.loc[fund["currency"] != "", ["group", "currency"]].drop_duplicates()
+    cur = cur.sort_values(["group", "currency"], kind="stable")
+    out["currencies"] = joined(cur["group"], cur["currency"]).reindex(out.index).fillna("").astype(object)
     out["amount_known_share"] = out["ties_with_amount"] / out["ties"]
     out = out.rename_axis(by).reset_index()
     if by == "funder":
@@ -274,7 +276,8 @@ def cofunding_network(g: nx.MultiDiGraph) -> nx.Graph:
 
 # ----------------------------------------------------------------------------------------------
 def _names(g: nx.Graph) -> pd.Series:
-    return pd.Series({n: (d.get("name") or n) for n, d in g.nodes(data=True)}, dtype=object)
+    return memoised(("node names",), g,
+                    lambda: pd.Series({n: (d.get("name") or n) for n, d in g.nodes(data=True)}, dtype=object))
 
 
 def _node_attrs(g: nx.Graph) -> dict[str, dict]:
@@ -284,6 +287,10 @@ def _node_attrs(g: nx.Graph) -> dict[str, dict]:
 
 def _recipient_groups(g: nx.MultiDiGraph, by: str) -> pd.DataFrame:
     """recipient_id -> group (country/family) with the equal-split weight of each (recipient, group)."""
+    return memoised(("recipient groups", by), g, lambda: _groups_of_recipients(g, by))
+
+
+def _groups_of_recipients(g: nx.MultiDiGraph, by: str) -> pd.DataFrame:
     actors = actors_frame(g)
     key = "country" if by == "country" else "family"
     own = actors[["id", key]].rename(columns={"id": "recipient_id", key: "group"})
@@ -295,7 +302,8 @@ def _recipient_groups(g: nx.MultiDiGraph, by: str) -> pd.DataFrame:
     both["group"] = both["group"].replace("", UNKNOWN)
     both = both.drop_duplicates()
     # partnerships with no member at all
-    missing = parts[~parts["recipient_id"].isin(both["recipient_id"])].assign(group=UNKNOWN)
+    have = set(both["recipient_id"].tolist())  # a set lookup: Series.isin on Arrow strings is slow
+    missing = parts[[x not in have for x in parts["recipient_id"].tolist()]].assign(group=UNKNOWN)
     both = pd.concat([both, missing], ignore_index=True)
     both["weight_g"] = 1.0 / both.groupby("recipient_id")["group"].transform("size")
     return both

@@ -28,7 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from analysis._tables import actors_frame, funding_frame, memberships_frame, memoised, partnerships_frame
+from analysis._tables import actors_frame, funding_frame, joined, memberships_frame, memoised, partnerships_frame
 from analysis.projection import adjacency
 from graph.errors import PartnetError
 from graph.model import ACTOR_TYPES, FAMILIES, FIVE_FAMILIES, LEVELS, PARTNERSHIP_KINDS
@@ -619,10 +619,10 @@ def _ranked_values(df: pd.DataFrame, key: str, col: str) -> pd.Series:
     d = df.loc[df[col] != "", [key, col]]
     counts = d.groupby([key, col]).size().reset_index(name="_n")
     counts = counts.sort_values([key, "_n", col], ascending=[True, False, True], kind="stable")
-    return counts.groupby(key)[col].agg(", ".join)
+    return joined(counts[key], counts[col])
 
 
 def _joined_unique(df: pd.DataFrame, key: str, col: str) -> pd.Series:
     """Per ``key``: the distinct non-empty values of ``col``, sorted, joined with ", "."""
     d = df.loc[df[col] != "", [key, col]].drop_duplicates().sort_values([key, col], kind="stable")
-    return d.groupby(key)[col].agg(", ".join)
+    return joined(d[key], d[col])
