@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.network_page import MEASURES, NetworkChoice, drawing, selection
+from dashboard.pickers import pick_many, pick_one
 
 ctx = state.page()
 facets = ctx.facets()
@@ -21,8 +22,8 @@ with st.sidebar:
                                format_func=lambda c: c or "European / international")
     families = st.multiselect("Family", facets["families"], key="net_families",
                               format_func=lambda f: f.replace("_", " "))
-    parts = st.multiselect("Partnership", list(facets["partnerships"]), key="net_parts",
-                           format_func=lambda p: facets["partnerships"][p])
+    parts = pick_many(st, "Partnership", list(facets["partnerships"]), key="net_parts",
+                      format_func=lambda p: facets["partnerships"][p])
     programmes = st.multiselect("Programme (funded under)", facets["programmes"], key="net_programmes")
     communities = st.multiselect("Community", sorted(comm.names), key="net_communities",
                                  format_func=lambda c: comm.names[c])
@@ -44,9 +45,9 @@ sel = selection(ctx, choice, comm)
 names = {n: d.get("name") or n for n, d in sel.value.nodes(data=True)}
 
 c1, c2 = st.columns([3, 1])
-ego = c1.selectbox("Search an actor", sorted(names, key=lambda n: (str(names[n]).casefold(), n)), index=None,
-                   format_func=lambda n: f"{names[n]} ({sel.value.nodes[n].get('country') or 'EU/intl'})",
-                   placeholder="Type a name to see its ego network…", key="net_ego")
+ego = pick_one(c1, "Search an actor", sorted(names, key=lambda n: (str(names[n]).casefold(), n)),
+               format_func=lambda n: f"{names[n]} ({sel.value.nodes[n].get('country') or 'EU/intl'})",
+               placeholder="Type a name to see its ego network…", key="net_ego")
 hops = c2.radio("Hops", [1, 2], horizontal=True, key="net_hops", disabled=ego is None)
 
 shown = drawing(ctx, choice, comm, sel, ego=ego, hops=hops, actor_names=facets["actors"])
