@@ -15,8 +15,11 @@ from collections.abc import Hashable, Iterable
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+import scipy.sparse.csgraph as csgraph
 
-from analysis.projection import Filters, active_in, actor_projection, filter_graph
+from analysis._tables import actors_frame, links_frame, memberships_frame, memoised, partnerships_frame
+from analysis.projection import Filters, actor_projection, filter_graph
 
 __all__ = [
     "Period",
@@ -126,7 +129,10 @@ def network_by_period(
     Notes
     -----
     A sequence of cross-sectional snapshots ("panel" view of a dynamic network): each is an
-    ordinary static network, compared with the one before.
+    ordinary static network, compared with the one before. The figures are those of
+    `period_graph`, computed from the flat tables with one sparse product per period (ties
+    of ``B Bᵀ`` plus the dated links, components with ``scipy.sparse.csgraph``), without
+    building each period's graph.
 
     References
     ----------
@@ -134,24 +140,58 @@ def network_by_period(
        Sociological Methodology 31, 361–395 (2001).
     """
     periods = list(periods) if periods is not None else default_periods(g, width)
+    actors, parts = actors_frame(g), partnerships_frame(g)
+    mem, links = memberships_frame(g), links_frame(g)
+    index = {a: i for i, a in enumerate(actors["id"].tolist())}
+    part_index = {p: j for j, p in enumerate(parts["id"].tolist())}
+    m_actor = np.array([index[a] for a in mem["actor_id"].tolist()], dtype=np.int64)
+    m_part = np.array([part_index[p] for p in mem["partnership_id"].tolist()], dtype=np.int64)
+    l_ok = [u in index and v in index for u, v in zip(links["source_id"], links["target_id"], strict=True)]
+    links = links[l_ok]
+    l_u = np.array([index[a] for a in links["source_id"].tolist()], dtype=np.int64)
+    l_v = np.array([index[a] for a in links["target_id"].tolist()], dtype=np.int64)
+    l_year = links["year"].to_numpy(dtype=float, na_value=np.nan)
+    selfs = memoised(("self links",), g, lambda: [(u, _year(d.get("year"))) for u, v, d in g.edges(data=True)
+                                                  if d.get("type") == "LINKED_TO" and u == v and u in index])
+    s_actor = np.array([index[u] for u, _ in selfs], dtype=np.int64)
+    s_year = np.array([np.nan if y is None else y for _, y in selfs], dtype=float)
+    start = parts["start_year"].to_numpy(dtype=float, na_value=np.nan)
+    end = parts["end_year"].to_numpy(dtype=float, na_value=np.nan)
+    union = (actors["family"] == "trade_unions").to_numpy()
+    n_all = len(actors)
     rows = []
-    previous: set | None = None
+    previous: np.ndarray | None = None
     for p in periods:
-        pg = period_graph(g, p)
-        lo, hi = pg.graph["period"]
-        n_parts = sum(1 for _, d in g.nodes(data=True) if d.get("label") == "Partnership" and active_in(d, (lo, hi)))
-        n = pg.number_of_nodes()
-        comps = [len(c) for c in nx.connected_components(pg)]
-        actors = set(pg)
+        lo, hi = Filters(period=p).period or (None, None)
+        live = _active_mask(start, end, lo, hi)
+        m_live = live[m_part]
+        year_ok = _dated_in(l_year, lo, hi)
+        b = sp.csr_matrix((np.ones(int(m_live.sum())), (m_actor[m_live], m_part[m_live])),
+                          shape=(n_all, len(parts)))
+        b.data[:] = 1.0  # a repeated tie counts once (duplicates were summed)
+        tie = (b @ b.T).tocsr()
+        lk = sp.csr_matrix((np.ones(int(year_ok.sum())), (l_u[year_ok], l_v[year_ok])), shape=(n_all, n_all))
+        tie = sp.triu(tie + lk + lk.T, k=1).tocsr()
+        tie.eliminate_zeros()
+        active = np.zeros(n_all, dtype=bool)
+        active[m_actor[m_live]] = True
+        active[l_u[year_ok]] = True
+        active[l_v[year_ok]] = True
+        active[s_actor[_dated_in(s_year, lo, hi)]] = True  # a self-link dated in the period makes its actor active
+        idx = np.flatnonzero(active)
+        n, m = len(idx), tie.nnz
+        sub = tie[idx][:, idx]
+        n_comp, labels = csgraph.connected_components(sub, directed=False) if n else (0, np.zeros(0, int))
+        largest = np.bincount(labels).max() if n else 0
         rows.append({
-            "period": period_label((lo, hi)), "start": lo, "end": hi, "partnerships": n_parts, "actors": n,
-            "ties": pg.number_of_edges(), "density": nx.density(pg) if n > 1 else math.nan,
-            "components": len(comps), "largest_component": max(comps) / n if n else math.nan,
-            "entering": len(actors - previous) if previous is not None else math.nan,
-            "leaving": len(previous - actors) if previous is not None else math.nan,
-            "trade_unions": sum(1 for v in pg if pg.nodes[v].get("family") == "trade_unions"),
+            "period": period_label((lo, hi)), "start": lo, "end": hi, "partnerships": int(live.sum()), "actors": n,
+            "ties": m, "density": 2.0 * m / (n * (n - 1)) if n > 1 else math.nan,
+            "components": n_comp, "largest_component": largest / n if n else math.nan,
+            "entering": int((active & ~previous).sum()) if previous is not None else math.nan,
+            "leaving": int((previous & ~active).sum()) if previous is not None else math.nan,
+            "trade_unions": int((active & union).sum()),
         })
-        previous = actors
+        previous = active
     cols = ["period", "start", "end", "partnerships", "actors", "ties", "density", "components",
             "largest_component", "entering", "leaving", "trade_unions"]
     df = pd.DataFrame(rows, columns=cols)
@@ -162,6 +202,27 @@ def network_by_period(
     for col in ("entering", "leaving"):
         df[col] = pd.array([None if (x is None or x != x) else int(x) for x in df[col]], dtype="Int64")
     return df
+
+
+def _dated_in(years: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    """Which ``years`` (NaN: undated) fall inside ``[lo, hi]`` (``None``: open side)."""
+    ok = ~np.isnan(years)
+    if lo is not None:
+        ok &= np.nan_to_num(years) >= lo
+    if hi is not None:
+        ok &= np.nan_to_num(years) <= hi
+    return ok
+
+
+def _active_mask(start: np.ndarray, end: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
+    """Vectorised `analysis.projection.active_in` over partnership start/end years (NaN: unknown)."""
+    has_start, has_end = ~np.isnan(start), ~np.isnan(end)
+    ok = has_start | has_end
+    if hi is not None:
+        ok &= ~has_start | (np.nan_to_num(start) <= hi)
+    if lo is not None:
+        ok &= ~has_end | (np.nan_to_num(end) >= lo)
+    return ok
 
 
 def actor_turnover(g: nx.MultiDiGraph, first: Period, second: Period) -> pd.DataFrame:

@@ -81,3 +81,33 @@ def test_period_validation_and_labels():
         period_graph(_timeline(), (2009, 2001))
     assert period_label((None, None)) == "-"
     assert network_by_period(_timeline(), periods=[]).empty
+
+
+def test_network_by_period_equals_the_figures_of_each_period_graph():
+    """The vectorised panel (matrices over the flat tables) gives the figures of `period_graph` itself."""
+    import math
+
+    from analysis.projection import active_in
+    from ingest.synthetic import generate
+
+    g = dataset_to_graph(generate(1500, 2))
+    lonely = sorted(v for v, d in g.nodes(data=True) if d.get("label") == "Actor")[0]
+    g.add_edge(lonely, lonely, key="LINKED_TO:x", type="LINKED_TO", kind="x", year=2010)  # a dated self-link
+    periods = [*default_periods(g), (None, 2005), (2012, None), (None, None)]
+    got = network_by_period(g, periods)
+    previous = None
+    for row, p in zip(got.itertuples(), periods, strict=True):
+        pg = period_graph(g, p)
+        lo, hi = pg.graph["period"]
+        n = pg.number_of_nodes()
+        comps = [len(c) for c in nx.connected_components(pg)]
+        assert row.period == period_label((lo, hi))
+        assert row.partnerships == sum(1 for _, d in g.nodes(data=True)
+                                       if d.get("label") == "Partnership" and active_in(d, (lo, hi)))
+        assert (row.actors, row.ties, row.components) == (n, pg.number_of_edges(), len(comps))
+        assert row.density == pytest.approx(nx.density(pg)) if n > 1 else math.isnan(row.density)
+        assert row.largest_component == pytest.approx(max(comps) / n)
+        assert row.trade_unions == sum(1 for v in pg if pg.nodes[v].get("family") == "trade_unions")
+        if previous is not None:
+            assert (row.entering, row.leaving) == (len(set(pg) - previous), len(previous - set(pg)))
+        previous = set(pg)
