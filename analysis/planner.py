@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from analysis._tables import actors_frame, default_communities, memberships_frame, with_table_cache
 from analysis.gaps import community_series, partnerships_without_union
+from analysis.projection import adjacency
 from graph.errors import PartnetError
 from graph.model import FAMILIES, FIVE_FAMILIES
 
@@ -318,14 +319,11 @@ class _Context:
     def fast_scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """The same scores for many candidate pairs at once: ``Σ_z A[x,z] w(z) A[y,z]`` with sparse rows."""
         if self._csr is None:
-            self._nodes = list(self.proj.nodes)
+            self._nodes, a = adjacency(self.proj, None)
             self._index = {n: i for i, n in enumerate(self._nodes)}
-            idx = self._index
-            ends = np.array([(idx[u], idx[v]) for u, v in self.proj.edges() if u != v], dtype=np.int64).reshape(-1, 2)
-            rows = np.concatenate([ends[:, 0], ends[:, 1]])
-            cols = np.concatenate([ends[:, 1], ends[:, 0]])
-            n = len(self._nodes)
-            self._csr = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+            a.setdiag(0)  # a self-loop makes no common neighbour
+            a.eliminate_zeros()
+            self._csr = sp.csr_matrix(a)
             self._wdiag = sp.diags(np.array([self.weight[n] for n in self._nodes]))
         out = np.zeros(len(pairs))
         for start in range(0, len(pairs), 100_000):
@@ -366,7 +364,8 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
     order = {p: i for i, p in enumerate(nou["partnership_id"])}  # largest partnerships first
     pinfo = dict(zip(nou["partnership_id"], zip(nou["name"], nou["members"], strict=True), strict=True))
     mem = memberships_frame(ctx.g)
-    mem = mem[mem["partnership_id"].isin(order) & mem["actor_id"].isin(proj)]
+    mem = mem[[p in order and m in proj for p, m in zip(mem["partnership_id"].tolist(), mem["actor_id"].tolist(),
+                                                         strict=True)]]
     mem = mem.assign(_o=mem["partnership_id"].map(order)).sort_values(["actor_id", "_o"], kind="stable")
     parts_of: dict[str, list[str]] = defaultdict(list)  # member -> its union-less partnerships, largest first
     for m, p in zip(mem["actor_id"].tolist(), mem["partnership_id"].tolist(), strict=True):
@@ -461,25 +460,28 @@ def _bridge_candidates(ctx: _Context, comm: pd.Series) -> list[_Cand]:
     """
     proj, deg = ctx.proj, ctx.degree
     cm = {a: c for a, c in comm.items() if a in proj}
+    labels = sorted(set(cm.values()), key=str)  # community codes in the order of str(label), as _pair compares
+    nodes, a = adjacency(proj, None)
+    code_of = {c: k for k, c in enumerate(labels)}
+    cidx = np.array([code_of[cm[v]] if v in cm else -1 for v in nodes], dtype=np.int64)
+    degv = np.diff(a.indptr)
+    picks_of = {nodes[w]: v for w, v in _community_picks(a, cidx, degv, groups=6, members=2).items()}
+    adj = proj._adj
     pairs: set[tuple[str, str]] = set()
     per_key: dict[tuple, int] = defaultdict(int)
     for w in ctx.best(proj.nodes):
         if deg[w] < 2:
             break
-        by_comm: dict = defaultdict(list)
-        for x in proj.adj[w]:
-            if x in cm:
-                by_comm[cm[x]].append(x)
-        if len(by_comm) < 2:
+        picks = picks_of.get(w)
+        if picks is None:
             continue
-        groups = sorted(by_comm.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))[:6]
-        picks = [(c, ctx.best(xs)[:2]) for c, xs in groups]
+        picks = [(labels[c], [nodes[x] for x in xs]) for c, xs in picks]
         for i, (c1, xs) in enumerate(picks):
             for c2, ys in picks[i + 1:]:
                 key = _pair(c1, c2)
                 for x in xs:
                     for y in ys:
-                        if per_key[key] < _PER_COMMUNITY_PAIR and y not in proj.adj[x]:
+                        if per_key[key] < _PER_COMMUNITY_PAIR and y not in adj[x]:
                             pair = (x, y) if x < y else (y, x)
                             if pair not in pairs:
                                 pairs.add(pair)
@@ -491,10 +493,14 @@ def _bridge_candidates(ctx: _Context, comm: pd.Series) -> list[_Cand]:
         key = _pair(cm[x], cm[y])
         if key not in best or sc > best[key][0]:
             best[key] = (sc, x, y)
+    up = sp.triu(a, k=1).tocoo()
+    cu, cv = cidx[up.row], cidx[up.col]
+    cross = (cu >= 0) & (cv >= 0) & (cu != cv)
+    lo, hi = np.minimum(cu[cross], cv[cross]), np.maximum(cu[cross], cv[cross])
+    found, counts = np.unique(lo * max(len(labels), 1) + hi, return_counts=True)
     between: dict[tuple, int] = defaultdict(int)
-    for u, v in proj.edges:
-        if u in cm and v in cm and cm[u] != cm[v]:
-            between[_pair(cm[u], cm[v])] += 1
+    for k, cnt in zip(found.tolist(), counts.tolist(), strict=True):
+        between[(labels[k // len(labels)], labels[k % len(labels)])] = cnt
     desc: dict = {}
 
     def reason(c1, c2, x: str, y: str) -> Callable[[_Context], str]:
@@ -509,6 +515,47 @@ def _bridge_candidates(ctx: _Context, comm: pd.Series) -> list[_Cand]:
 
     return [_Cand(sc, x, y, f"{c1}-{c2}", ctx.method, reason(c1, c2, x, y))
             for (c1, c2), (sc, x, y) in best.items()]
+
+
+def _community_picks(a: sp.csr_array, cidx: np.ndarray, degv: np.ndarray, *, groups: int, members: int
+                     ) -> dict[int, list[tuple[int, list[int]]]]:
+    """For every node ``w`` with neighbours in two communities or more: its ``groups`` largest neighbouring
+    communities (ties by code) with the ``members`` best-connected neighbours in each (ties by index).
+
+    ``a`` is the adjacency matrix (rows in sorted id order), ``cidx`` each node's community code (-1:
+    none), ``degv`` each node's degree. Counting and ranking are sorts over all ties at once; only the
+    picks, a few per node, reach Python.
+    """
+    n = a.shape[0]
+    coo = a.tocoo()
+    c_all = cidx[coo.col]
+    keep = c_all >= 0
+    w_all, x_all, c_all = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64), c_all[keep]
+    k = int(cidx.max()) + 1 if len(cidx) else 1
+    key = w_all * k + c_all
+    uniq, cnt = np.unique(key, return_counts=True)
+    uw, uc = uniq // k, uniq % k
+    n_comm = np.bincount(uw, minlength=n)
+    order = np.lexsort((uc, -cnt, uw))  # per node: largest community first, then by code
+    first = np.searchsorted(uw[order], np.arange(n))
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first[uw[order]]
+    group_of = np.searchsorted(uniq, key)
+    sel = (rank[group_of] < groups) & (n_comm[w_all] >= 2)
+    g_sel, x_sel = group_of[sel], x_all[sel]
+    o = np.lexsort((x_sel, -degv[x_sel], g_sel))  # per group: best-connected member first
+    g_o = g_sel[o]
+    within = np.arange(len(o)) - np.searchsorted(g_o, g_o)
+    top = o[within < members]
+    g_top, x_top = g_sel[top], x_sel[top]
+    o = np.lexsort((np.arange(len(top)), rank[g_top], uw[g_top]))  # by node, group rank, member order
+    out: dict[int, list[tuple[int, list[int]]]] = {}
+    for g_i, x in zip(g_top[o].tolist(), x_top[o].tolist(), strict=True):
+        picks = out.setdefault(int(uw[g_i]), [])
+        if not picks or picks[-1][0] != int(uc[g_i]):
+            picks.append((int(uc[g_i]), []))
+        picks[-1][1].append(x)
+    return out
 
 
 def _cross_border_candidates(ctx: _Context, fallback: bool) -> list[_Cand]:
