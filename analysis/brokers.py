@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis._igraph import to_igraph
+from analysis._memo import per_graph
 from analysis.projection import Filters, adjacency, as_actor_graph
 
 __all__ = [
@@ -79,7 +80,7 @@ def articulation_points(
     [['2', 2, 2], ['1', 1, 3], ['3', 1, 3]]
     """
     proj = as_actor_graph(g, filters)
-    tree = _BlockCutForest(proj)
+    tree = _forest(proj)
     rows = []
     for c in tree.cut_vertices:
         pieces, largest, n_dep = tree.pieces_of(c)
@@ -123,7 +124,7 @@ def dependent_actors(g: nx.Graph, filters: Filters | None = None) -> pd.DataFram
        manipulation", Commun. ACM 16(6), 372–378 (1973).
     """
     proj = as_actor_graph(g, filters)
-    tree = _BlockCutForest(proj)
+    tree = _forest(proj)
     rows = []
     for v in sorted(proj, key=str):
         broker, count = tree.nearest_broker(v)
@@ -166,7 +167,7 @@ def bridges(g: nx.Graph, filters: Filters | None = None) -> pd.DataFrame:
        160–161 (1974).
     """
     proj = as_actor_graph(g, filters)
-    tree = _BlockCutForest(proj)
+    tree = _forest(proj)
     rows = []
     nodes, h = to_igraph(proj)
     for u, v in ((nodes[e.source], nodes[e.target]) for e in h.es[h.bridges()]):
@@ -520,6 +521,12 @@ def _holes_batched(
         effective[rows] = deg[rows] - np.asarray(redundancy.sum(axis=1)).ravel()
         start = stop
     return constraint, effective, computed
+
+
+def _forest(g: nx.Graph) -> _BlockCutForest:
+    """The block-cut forest of ``g``, built once per frozen graph (articulation points, dependents and
+    bridges all read it)."""
+    return per_graph(g, ("block-cut forest",), lambda: _BlockCutForest(g))
 
 
 class _BlockCutForest:
