@@ -19,6 +19,7 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 from networkx.algorithms import bipartite
 
+from analysis._memo import per_graph
 from analysis.projection import Filters, adjacency, as_actor_graph, bipartite_graph
 
 __all__ = [
@@ -134,6 +135,11 @@ def actor_centrality(
     (3, 1.0, 1)
     """
     proj = as_actor_graph(g, filters)
+    key = ("actor_centrality", weight, exact_max_nodes, k, seed)
+    return per_graph(proj, key, lambda: _actor_centrality(proj, weight, exact_max_nodes, k, seed)).copy()
+
+
+def _actor_centrality(proj: nx.Graph, weight: str, exact_max_nodes: int, k: int | None, seed: int) -> pd.DataFrame:
     nodes, w = adjacency(proj, weight)
     n = len(nodes)
     bt, b_method, b_k = betweenness(proj, exact_max_nodes=exact_max_nodes, k=k, seed=seed)

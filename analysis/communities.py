@@ -17,6 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis._igraph import tie_weights, to_igraph
+from analysis._memo import per_graph
 from analysis.projection import Filters, adjacency, as_actor_graph
 
 __all__ = [
@@ -89,6 +90,11 @@ def louvain(
     [0, 0, 0, 0, 1, 1, 1]
     """
     proj = as_actor_graph(g, filters)
+    key = ("louvain", weight, resolution, seed)
+    return per_graph(proj, key, lambda: _louvain(proj, weight, resolution, seed)).copy()
+
+
+def _louvain(proj: nx.Graph, weight: str | None, resolution: float, seed: int) -> pd.DataFrame:
     nodes = sorted(proj, key=str)
     membership, q = _multilevel(proj, weight, resolution=resolution, seed=seed)
     community, sizes = _renumber(membership, nodes)
