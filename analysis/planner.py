@@ -294,10 +294,11 @@ class _Context:
 
     def __init__(self, g: nx.MultiDiGraph, proj: nx.Graph, method: str) -> None:
         self.g, self.proj, self.method = g, proj, method
-        actors = actors_frame(g).set_index("id")
-        self.name = actors["name"].to_dict()
-        self.family = actors["family"].to_dict()
-        self.country = actors["country"].to_dict()
+        actors = actors_frame(g)
+        ids = actors["id"].tolist()
+        self.name = dict(zip(ids, actors["name"].tolist(), strict=True))
+        self.family = dict(zip(ids, actors["family"].tolist(), strict=True))
+        self.country = dict(zip(ids, actors["country"].tolist(), strict=True))
         self.degree = dict(proj.degree())
         # the weight a common neighbour z adds to a pair's score
         if method == "adamic_adar":
@@ -550,10 +551,13 @@ def _community_picks(a: sp.csr_array, cidx: np.ndarray, degv: np.ndarray, *, gro
     g_top, x_top = g_sel[top], x_sel[top]
     o = np.lexsort((np.arange(len(top)), rank[g_top], uw[g_top]))  # by node, group rank, member order
     out: dict[int, list[tuple[int, list[int]]]] = {}
-    for g_i, x in zip(g_top[o].tolist(), x_top[o].tolist(), strict=True):
-        picks = out.setdefault(int(uw[g_i]), [])
-        if not picks or picks[-1][0] != int(uc[g_i]):
-            picks.append((int(uc[g_i]), []))
+    g_o = g_top[o]
+    for w, c, x in zip(uw[g_o].tolist(), uc[g_o].tolist(), x_top[o].tolist(), strict=True):
+        picks = out.get(w)
+        if picks is None:
+            picks = out[w] = []
+        if not picks or picks[-1][0] != c:
+            picks.append((c, []))
         picks[-1][1].append(x)
     return out
 
