@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -559,13 +560,13 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
         match = members > 0
         for field, values in rule.conditions:
             match &= fields[field].map(lambda s, vals=values: bool(s & vals)).to_numpy()
-        missing = [[] for _ in range(len(ids))]
+        missing: dict[int, list[str]] = defaultdict(list)  # only the rows that break the rule
         bad = np.zeros(len(ids), dtype=bool)
         for what, n in rule.requires:
             have = counts[what].to_numpy()
             short = match & (have < n)
             bad |= short
-            for i in np.flatnonzero(short):
+            for i in np.flatnonzero(short).tolist():
                 missing[i].append(f"{what} ({have[i]} of {n})")
         rows = np.flatnonzero(bad)
         if len(rows):
@@ -573,7 +574,7 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
                 "rule_id": rule.id, "rule": rule.text, "partnership_id": ids.to_numpy()[rows],
                 "name": parts["name"].to_numpy()[rows], "kind": parts["kind"].to_numpy()[rows],
                 "members": members[rows].astype(np.int64),
-                "missing": ["; ".join(missing[i]) for i in rows], "why": rule.why,
+                "missing": ["; ".join(missing[i]) for i in rows.tolist()], "why": rule.why,
             }))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "members" else object) for c in cols})
