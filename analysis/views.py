@@ -13,7 +13,10 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
+from analysis._tables import joined
+from analysis.projection import adjacency
 from graph.errors import PartnetError
 
 __all__ = [
@@ -221,31 +224,45 @@ def community_graph(proj: nx.Graph, membership: Mapping[str, int], *, weight: st
     >>> q.nodes[0]["size"], q.nodes[0]["internal"], q.edges[0, 1]["weight"]
     (2, 2.0, 1.0)
     """
-    nodes = pd.DataFrame({"id": list(proj.nodes)})
-    nodes["community"] = [membership.get(n, -1) for n in nodes["id"]]
-    nodes["country"] = [proj.nodes[n].get("country") or "—" for n in nodes["id"]]
-    nodes["family"] = [proj.nodes[n].get("family") or "—" for n in nodes["id"]]
-    nodes["degree"] = [d for _, d in proj.degree(nodes["id"])]
-    edges = pd.DataFrame(
-        [(u, v, float(d.get(weight, 1))) for u, v, d in proj.edges(data=True)], columns=["u", "v", "w"]
-    )
-    comm = dict(zip(nodes["id"], nodes["community"], strict=True))
+    ids, a = adjacency(proj, None)
+    nodes = pd.DataFrame({"id": pd.Series(ids, dtype=object)})
+    nodes["community"] = np.array([membership.get(n, -1) for n in ids], dtype=np.int64)
+    nodes["country"] = pd.Series([proj.nodes[n].get("country") or "—" for n in ids], dtype=object)
+    nodes["family"] = pd.Series([proj.nodes[n].get("family") or "—" for n in ids], dtype=object)
+    nodes["degree"] = np.diff(a.indptr) + (a.diagonal() != 0)
     out = nx.Graph()
-    for c, grp in nodes.groupby("community", sort=True):
-        top = grp.sort_values(["degree", "id"], ascending=[False, True])["id"].head(5).tolist()
-        out.add_node(int(c), size=len(grp), internal=0.0, members=top,
-                     top_countries=_top(grp["country"]), top_families=_top(grp["family"]))
-    if len(edges):
-        cu = np.asarray([comm[u] for u in edges["u"]])
-        cv = np.asarray([comm[v] for v in edges["v"]])
-        edges["a"], edges["b"] = np.minimum(cu, cv), np.maximum(cu, cv)
+    if not len(nodes):
+        return out
+    best = nodes.sort_values(["community", "degree", "id"], ascending=[True, False, True], kind="stable")
+    best = best[best.groupby("community").cumcount() < 5]
+    top_members = best.groupby("community", sort=True)["id"].agg(list)
+    sizes = nodes.groupby("community", sort=True).size()
+    countries, families = _top_by(nodes, "country"), _top_by(nodes, "family")
+    for c, size in sizes.items():
+        out.add_node(int(c), size=int(size), internal=0.0, members=top_members[c],
+                     top_countries=countries.get(c, ""), top_families=families.get(c, ""))
+    _, w = adjacency(proj, weight)
+    up = sp.triu(w, k=0).tocoo()  # each tie once (a self-loop too)
+    if up.nnz:
+        comm = nodes["community"].to_numpy()
+        cu, cv = comm[up.row], comm[up.col]
+        edges = pd.DataFrame({"a": np.minimum(cu, cv), "b": np.maximum(cu, cv), "w": up.data.astype(float)})
         agg = edges.groupby(["a", "b"], sort=True)["w"].agg(["sum", "count"]).reset_index()
-        for a, b, s, cnt in agg.itertuples(index=False, name=None):
-            if a == b:
-                out.nodes[int(a)]["internal"] = float(s)
+        for a_, b_, s_, cnt in agg.itertuples(index=False, name=None):
+            if a_ == b_:
+                out.nodes[int(a_)]["internal"] = float(s_)
             else:
-                out.add_edge(int(a), int(b), weight=float(s), ties=int(cnt))
+                out.add_edge(int(a_), int(b_), weight=float(s_), ties=int(cnt))
     return out
+
+
+def _top_by(nodes: pd.DataFrame, col: str, k: int = 3) -> dict:
+    """Per community: the ``k`` most frequent values of ``col`` as ``"FR 12, BE 5"`` (ties by value)."""
+    counts = nodes.groupby(["community", col], sort=True).size().reset_index(name="n")
+    counts = counts.sort_values(["community", "n", col], ascending=[True, False, True], kind="stable")
+    counts = counts[counts.groupby("community").cumcount() < k]
+    labels = counts[col].astype(str) + " " + counts["n"].astype(str)
+    return joined(counts["community"], labels).to_dict()
 
 
 def actor_profile(g: nx.MultiDiGraph, actor: str) -> dict[str, pd.DataFrame]:
@@ -450,9 +467,3 @@ def actor_measure(proj: nx.Graph, measure: str = "degree", *, weight: str = "wei
     if measure == "pagerank":
         return nx.pagerank(proj, weight=weight, tol=1e-10, max_iter=10_000) if len(proj) else {}
     raise PartnetError(f"unknown centrality measure {measure!r}", hint=f"choose one of {', '.join(MEASURES)}")
-
-
-def _top(values: pd.Series, k: int = 3) -> str:
-    counts = values.value_counts()
-    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
-    return ", ".join(f"{name} {n}" for name, n in counts.head(k).items())
