@@ -151,6 +151,24 @@ def partnerships_frame(g: nx.Graph) -> pd.DataFrame:
     return df.sort_values("id", kind="stable").reset_index(drop=True)
 
 
+def _typed_edges(g: nx.Graph) -> dict[str, list[tuple[Any, Any, dict]]]:
+    """Edges ``(u, v, attrs)`` grouped by their ``type`` attribute, in one pass (kept per frozen graph)."""
+    return per_graph(g, ("typed edges",), lambda: _group_edges(g))
+
+
+def _group_edges(g: nx.Graph) -> dict[str, list[tuple[Any, Any, dict]]]:
+    out: dict[str, list[tuple[Any, Any, dict]]] = {}
+    if g.is_directed() and g.is_multigraph() and getattr(g, "_graph", None) is None:
+        for u, nbrs in g._adj.items():  # the raw dicts behind g.edges: no view object per edge
+            for v, keyed in nbrs.items():
+                for d in keyed.values():
+                    out.setdefault(d.get("type"), []).append((u, v, d))
+    else:
+        for u, v, d in g.edges(data=True):
+            out.setdefault(d.get("type"), []).append((u, v, d))
+    return out
+
+
 @_memo
 def memberships_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per MEMBER_OF edge between an actor and a partnership: ``actor_id, partnership_id, role``.
@@ -160,8 +178,8 @@ def memberships_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     label = dict(g.nodes(data="label"))
     rows = [
         (u, v, d.get("role") or "")
-        for u, v, d in g.edges(data=True)
-        if d.get("type") == "MEMBER_OF" and label.get(u) == "Actor" and label.get(v) == "Partnership"
+        for u, v, d in _typed_edges(g).get("MEMBER_OF", ())
+        if label.get(u) == "Actor" and label.get(v) == "Partnership"
     ]
     df = pd.DataFrame(rows, columns=["actor_id", "partnership_id", "role"], dtype=str)
     df = df.drop_duplicates(["actor_id", "partnership_id"])
@@ -179,7 +197,7 @@ def funding_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     rows = [
         (u, v, _text(label.get(v)), _text(d.get("programme")), _num(d.get("amount")),
          _text(d.get("currency")), d.get("start_year"), d.get("end_year"))
-        for u, v, d in g.edges(data=True) if d.get("type") == "FUNDS"
+        for u, v, d in _typed_edges(g).get("FUNDS", ())
     ]
     cols = ["funder_id", "recipient_id", "recipient_label", "programme", "amount", "currency",
             "start_year", "end_year"]
@@ -196,7 +214,7 @@ def funding_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
 def links_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
     """One row per LINKED_TO edge between two distinct actors: ``source_id, target_id, kind, year``."""
     rows = [(u, v, _text(d.get("kind")), d.get("year"))
-            for u, v, d in g.edges(data=True) if d.get("type") == "LINKED_TO" and u != v]
+            for u, v, d in _typed_edges(g).get("LINKED_TO", ()) if u != v]
     df = pd.DataFrame(rows, columns=["source_id", "target_id", "kind", "year"])
     for c in ("source_id", "target_id", "kind"):
         df[c] = df[c].astype(str)

@@ -515,7 +515,7 @@ def _holes_batched(
         rows = keep[start:stop]
         pr = p[rows]
         mask = (pr > 0).astype(float)
-        local = (pr + pr @ p).multiply(mask)
+        local = pr + (pr @ p).multiply(mask)  # mask the two-step product before adding (pr lies inside the mask)
         constraint[rows] = np.asarray(local.multiply(local).sum(axis=1)).ravel()
         redundancy = (pr @ mt).multiply(mask)
         effective[rows] = deg[rows] - np.asarray(redundancy.sum(axis=1)).ravel()
