@@ -537,14 +537,16 @@ def _community_picks(a: sp.csr_array, cidx: np.ndarray, degv: np.ndarray, *, gro
     uniq, cnt = np.unique(key, return_counts=True)
     uw, uc = uniq // k, uniq % k
     n_comm = np.bincount(uw, minlength=n)
-    order = np.lexsort((uc, -cnt, uw))  # per node: largest community first, then by code
+    top_cnt = int(cnt.max()) + 1 if len(cnt) else 1
+    order = np.argsort((uw * top_cnt + (top_cnt - 1 - cnt)) * k + uc)  # per node: largest community, then code
     first = np.searchsorted(uw[order], np.arange(n))
     rank = np.empty(len(uniq), dtype=np.int64)
     rank[order] = np.arange(len(order)) - first[uw[order]]
     group_of = np.searchsorted(uniq, key)
     sel = (rank[group_of] < groups) & (n_comm[w_all] >= 2)
     g_sel, x_sel = group_of[sel], x_all[sel]
-    o = np.lexsort((x_sel, -degv[x_sel], g_sel))  # per group: best-connected member first
+    top_deg = int(degv.max()) + 1 if len(degv) else 1
+    o = np.argsort((g_sel * top_deg + (top_deg - 1 - degv[x_sel])) * n + x_sel)  # per group: best-connected first
     g_o = g_sel[o]
     within = np.arange(len(o)) - np.searchsorted(g_o, g_o)
     top = o[within < members]
