@@ -24,6 +24,7 @@ __all__ = [
     "MISSING_ACTORS",
     "MISSING_NODES",
     "MISSING_PARTNERSHIPS",
+    "MISSING_REFS",
     "READ_ACTORS",
     "READ_FUNDING",
     "READ_LINKS",
@@ -77,39 +78,63 @@ OPTIONAL MATCH (parent:Partnership {id: row.parent_id})
 FOREACH (_ IN CASE WHEN parent IS NULL THEN [] ELSE [1] END | MERGE (p)-[:PART_OF]->(parent))
 RETURN collect(CASE WHEN parent IS NULL THEN row.parent_id END) AS missing
 """
+# Relationship batches: plain MATCH of both ends (unique-index seeks) and MERGE, returning how many
+# rows were written. A row whose end is not stored matches nothing and is not counted; the writer
+# then asks MISSING_REFS[table] which ids those were and rolls the transaction back. (Cheaper than
+# an OPTIONAL MATCH + FOREACH per row that collects the misses in the same statement.)
 MERGE_MEMBERSHIPS = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor_id})
+MATCH (p:Partnership {id: row.partnership_id})
+MERGE (a)-[r:MEMBER_OF]->(p)
+SET r.role = row.role, r.source = row.source, r.section = row.section
+RETURN count(*) AS written
+"""
+MERGE_FUNDING = """
+UNWIND $rows AS row
+MATCH (f:Actor {id: row.funder_id})
+OPTIONAL MATCH (rp:Partnership {id: row.recipient_id})
+OPTIONAL MATCH (ra:Actor {id: row.recipient_id})
+WITH row, f, coalesce(rp, ra) AS r
+WHERE r IS NOT NULL
+MERGE (f)-[x:FUNDS {programme: row.programme}]->(r)
+SET x.amount = row.amount, x.currency = row.currency, x.start_year = row.start_year,
+    x.end_year = row.end_year, x.source = row.source, x.section = row.section
+RETURN count(*) AS written
+"""
+MERGE_LINKS = """
+UNWIND $rows AS row
+MATCH (s:Actor {id: row.source_id})
+MATCH (t:Actor {id: row.target_id})
+MERGE (s)-[x:LINKED_TO {kind: row.kind}]->(t)
+SET x.year = row.year, x.source = row.source, x.section = row.section
+RETURN count(*) AS written
+"""
+# For a batch that wrote fewer rows than it was given: the references it could not resolve.
+MISSING_REFS = {
+    "memberships": """
 UNWIND $rows AS row
 OPTIONAL MATCH (a:Actor {id: row.actor_id})
 OPTIONAL MATCH (p:Partnership {id: row.partnership_id})
-FOREACH (_ IN CASE WHEN a IS NULL OR p IS NULL THEN [] ELSE [1] END |
-  MERGE (a)-[r:MEMBER_OF]->(p)
-  SET r.role = row.role, r.source = row.source, r.section = row.section)
 RETURN collect(CASE WHEN a IS NULL THEN 'actor_id = ' + row.actor_id END)
      + collect(CASE WHEN p IS NULL THEN 'partnership_id = ' + row.partnership_id END) AS missing
-"""
-MERGE_FUNDING = """
+""",
+    "funding": """
 UNWIND $rows AS row
 OPTIONAL MATCH (f:Actor {id: row.funder_id})
 OPTIONAL MATCH (rp:Partnership {id: row.recipient_id})
 OPTIONAL MATCH (ra:Actor {id: row.recipient_id})
-WITH row, f, coalesce(rp, ra) AS r
-FOREACH (_ IN CASE WHEN f IS NULL OR r IS NULL THEN [] ELSE [1] END |
-  MERGE (f)-[x:FUNDS {programme: row.programme}]->(r)
-  SET x.amount = row.amount, x.currency = row.currency, x.start_year = row.start_year,
-      x.end_year = row.end_year, x.source = row.source, x.section = row.section)
 RETURN collect(CASE WHEN f IS NULL THEN 'funder_id = ' + row.funder_id END)
-     + collect(CASE WHEN r IS NULL THEN 'recipient_id = ' + row.recipient_id END) AS missing
-"""
-MERGE_LINKS = """
+     + collect(CASE WHEN rp IS NULL AND ra IS NULL THEN 'recipient_id = ' + row.recipient_id END) AS missing
+""",
+    "links": """
 UNWIND $rows AS row
 OPTIONAL MATCH (s:Actor {id: row.source_id})
 OPTIONAL MATCH (t:Actor {id: row.target_id})
-FOREACH (_ IN CASE WHEN s IS NULL OR t IS NULL THEN [] ELSE [1] END |
-  MERGE (s)-[x:LINKED_TO {kind: row.kind}]->(t)
-  SET x.year = row.year, x.source = row.source, x.section = row.section)
 RETURN collect(CASE WHEN s IS NULL THEN 'source_id = ' + row.source_id END)
      + collect(CASE WHEN t IS NULL THEN 'target_id = ' + row.target_id END) AS missing
-"""
+""",
+}
 
 # Which of the given ids are not stored (checked before a write committed in chunks).
 MISSING_ACTORS = (

@@ -239,11 +239,20 @@ class Neo4jStore(Store):
         try:
             for table, query, rows in plan:
                 for start in range(0, len(rows), self.batch_size):
-                    result = tx.run(query, rows=rows[start:start + self.batch_size])
+                    batch = rows[start:start + self.batch_size]
+                    result = tx.run(query, rows=batch)
                     record = result.single() if "RETURN" in query else None
-                    if record is not None and record["missing"]:
-                        raise _Missing(table, list(dict.fromkeys(record["missing"]))[:20])
                     result.consume()
+                    if record is None:
+                        continue
+                    missing, written = record.get("missing"), record.get("written")
+                    if written is not None and written < len(batch):
+                        # some rows matched no stored end: name them (the transaction is rolled back)
+                        missing = tx.run(cypher.MISSING_REFS[table], rows=batch).single()["missing"]
+                        if not missing:  # cannot happen with the constraints in place; refuse anyway
+                            missing = [f"{len(batch) - written} of {len(batch)} rows unmatched"]
+                    if missing:
+                        raise _Missing(table, list(dict.fromkeys(missing))[:20])
             tx.run(cypher.BUMP_VERSION).consume()
         except neo4j_exc.TransientError as e:
             if e.code == _TX_MEMORY_CODE:  # a retry cannot fit either: stop at once

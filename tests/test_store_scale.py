@@ -11,7 +11,7 @@ from neo4j import exceptions as neo4j_exc
 import graph.sqlite_store as sqlite_store
 from graph.config import Neo4jSettings
 from graph.errors import IntegrityError, StoreError
-from graph.model import Dataset, Membership
+from graph.model import Actor, Dataset, Funding, Link, Membership
 from graph.neo4j_store import (
     _TX_MEMORY_CODE,
     COMMIT_EVERY_ENV,
@@ -154,3 +154,26 @@ def test_halves_keep_order_and_rows():
     assert [x for _, _, r in first for x in r] == [1, 2, 3]
     assert [x for _, _, r in second for x in r] == [4, 5, 6]
     assert [t for t, _, _ in second] == ["b", "c"]
+
+
+@pytest.mark.parametrize("bad, named", [
+    (Dataset(memberships=[Membership("nobody", "ntn-fr")]), "memberships.actor_id = nobody"),
+    (Dataset(memberships=[Membership("cfdt", "no-such-partnership")]), "memberships.partnership_id = no-such"),
+    (Dataset(funding=[Funding("european-commission", "nowhere", "ESF")]), "funding.recipient_id = nowhere"),
+    (Dataset(funding=[Funding("ghost-funder", "ntn-fr", "ESF")]), "funding.funder_id = ghost-funder"),
+    (Dataset(links=[Link("cfdt", "ghost", "twinning")]), "links.target_id = ghost"),
+], ids=["member-actor", "member-partnership", "recipient", "funder", "link-target"])
+def test_neo4j_unresolved_reference_in_a_later_batch_is_named_and_rolls_back(neo4j_store, small_dataset, bad, named):
+    """Relationship batches count the rows they wrote; a short batch (for memberships a later one: the
+    test store sends 7 rows per statement) names its unresolved ids and the whole write is rolled back."""
+    many = Dataset(
+        actors=[*small_dataset.actors, *(Actor(id=f"x{i}", name=f"X {i}", type="ngo") for i in range(20))],
+        partnerships=list(small_dataset.partnerships),
+        memberships=[*small_dataset.memberships, *(Membership(f"x{i}", "ntn-fr") for i in range(20))],
+        funding=list(small_dataset.funding), links=list(small_dataset.links))
+    mixed = Dataset(**{t: getattr(many, t) + getattr(bad, t) for t in Dataset.TABLES})
+    assert neo4j_store.batch_size < len(mixed.memberships)
+    with pytest.raises(IntegrityError, match="nothing was written") as err:
+        neo4j_store.write(mixed)
+    assert named in str(err.value)
+    assert neo4j_store.counts()["Actor"] == 0
