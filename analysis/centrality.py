@@ -504,6 +504,36 @@ def _dependencies(a: sp.csr_array, sources: np.ndarray, *, linear: bool = False,
     return total
 
 
+def _hop_sums(a: sp.spmatrix, sources: np.ndarray, *, max_cells: int = 4_000_000) -> np.ndarray:
+    """For every node, the sum of its hop distances to ``sources`` (all in one connected component).
+
+    Level-synchronous breadth-first searches from a batch of sources at once: the frontier of
+    each search is a 0/1 column, and one sparse product per level (float32: the entries are
+    counts of frontier neighbours, exact) finds the next level for the whole batch. Same sums
+    as ``scipy.sparse.csgraph.shortest_path(unweighted=True)`` from each source, about twice as
+    fast on a million ties because the product runs over all sources of a batch together.
+    """
+    n = a.shape[0]
+    a32 = sp.csr_matrix(a, dtype=np.float32)
+    acc = np.zeros(n)
+    b = int(max(1, min(256, max_cells // max(n, 1))))
+    for start in range(0, len(sources), b):
+        batch = sources[start:start + b]
+        seen = np.zeros((n, len(batch)), dtype=bool)
+        seen[batch, np.arange(len(batch))] = True
+        frontier = seen.astype(np.float32)
+        level = 0
+        while True:
+            new = ((a32 @ frontier) > 0) & ~seen
+            if not new.any():
+                break
+            level += 1
+            seen |= new
+            acc += level * new.sum(axis=1)
+            frontier = new.astype(np.float32)
+    return acc
+
+
 def _pagerank(w: sp.csr_array, *, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 10_000) -> np.ndarray:
     """PageRank of the nodes of the weighted adjacency matrix ``w`` (rows: out-ties), uniform teleport.
 
@@ -587,12 +617,8 @@ def _distance_sums(
         if kc < r:
             used_k = max(used_k, kc)
         pivots = np.sort(rng.choice(members, size=kc, replace=False))
-        local = {int(v): i for i, v in enumerate(members)}
-        piv_local = np.array([local[int(p)] for p in pivots])
-        acc = np.zeros(r)
-        for chunk in np.array_split(piv_local, max(1, math.ceil(kc / 64))):
-            dist = csgraph.shortest_path(sub, method="D", unweighted=True, directed=False, indices=chunk)
-            acc += dist.sum(axis=0)
+        piv_local = np.searchsorted(members, pivots)  # members are sorted (a stable argsort of labels)
+        acc = _hop_sums(sub, piv_local)
         totals[members] = acc * r / kc if kc < r else acc
     flush()
     return totals, reach, used_k

@@ -172,3 +172,17 @@ def test_actor_centrality_from_property_graph_and_ranks(tmp_path):
     top = df.loc[df["rank_degree"] == 1, "degree"]
     assert (top == df["degree"].max()).all()
     assert df["rank_pagerank"].min() == 1 and df["rank_pagerank"].max() <= len(df)
+
+
+def test_batched_hop_sums_equal_scipy_breadth_first_distances():
+    import scipy.sparse.csgraph as csgraph
+
+    from analysis.centrality import _hop_sums
+    from analysis.projection import adjacency
+
+    g = nx.barabasi_albert_graph(1500, 2, seed=3)
+    g.add_edge(7, 7)  # a self-loop changes no distance
+    _, a = adjacency(g, None)
+    sources = np.array([0, 5, 17, 700, 1499])
+    ref = csgraph.shortest_path(a, method="D", unweighted=True, directed=False, indices=sources).sum(axis=0)
+    assert np.array_equal(_hop_sums(a, sources, max_cells=3000), ref)  # batches of two sources
