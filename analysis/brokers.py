@@ -488,10 +488,14 @@ def _holes_batched(
     rowsum = np.asarray(mutual.sum(axis=1)).ravel()
     rowmax = mutual.max(axis=1).toarray().ravel()
     with np.errstate(divide="ignore"):
-        p = sp.diags(np.where(rowsum > 0, 1.0 / rowsum, 0.0)) @ mutual  # p_ij: share of i's ties going to j
-        m = sp.diags(np.where(rowmax > 0, 1.0 / rowmax, 0.0)) @ mutual  # m_jq: tie relative to j's strongest
-    p, m = p.tocsr(), m.tocsr()
-    mt = m.T.tocsr()
+        inv_sum = np.where(rowsum > 0, 1.0 / rowsum, 0.0)
+        inv_max = np.where(rowmax > 0, 1.0 / rowmax, 0.0)
+    p = (sp.diags(inv_sum) @ mutual).tocsr()  # p_ij: share of i's ties going to j
+    # Both two-step sums come from one product: Σ_q p_iq p_qj = (P diag(1/rowsum) M)_ij and
+    # Σ_q p_iq m_jq = (P M)_ij / rowmax_j (M symmetric, m_jq = M_jq / rowmax_j). With the complex
+    # middle factor diag(1/rowsum + i), (P · that · M) carries the first in its real part and
+    # the second (before the column scaling) in its imaginary part: one sparse product, not two.
+    both = (sp.diags(inv_sum + 1j) @ mutual).tocsr()
     constraint = np.full(n, np.nan)
     effective = np.full(n, np.nan)
     computed = np.ones(n, dtype=bool)  # False only where the cap leaves a value out
@@ -515,9 +519,10 @@ def _holes_batched(
         rows = keep[start:stop]
         pr = p[rows]
         mask = (pr > 0).astype(float)
-        local = pr + (pr @ p).multiply(mask)  # mask the two-step product before adding (pr lies inside the mask)
+        two = (pr @ both).multiply(mask).tocsr()  # only the pairs (i, j) with j a contact of i
+        local = pr + two.real  # pr lies inside the mask
         constraint[rows] = np.asarray(local.multiply(local).sum(axis=1)).ravel()
-        redundancy = (pr @ mt).multiply(mask)
+        redundancy = two.imag @ sp.diags(inv_max)
         effective[rows] = deg[rows] - np.asarray(redundancy.sum(axis=1)).ravel()
         start = stop
     return constraint, effective, computed
