@@ -6,8 +6,9 @@
   relationship statements report the ids they could not match and the transaction is
   rolled back if any is missing, so the store is never left half-written.
 - Very large writes can exceed the server's transaction memory (``dbms.memory.transaction.total.max``,
-  70 % of the heap by default: with the 512 MB heap of ``scripts/neo4j-local`` roughly 200,000
-  records fit in one transaction). That is reported as a `StoreError` saying what to do. The
+  70 % of the heap by default; about 1.8 KB per record in tracked transaction state: with the 3 GB
+  default heap of ``scripts/neo4j-local`` a write of 100,000 actors, 507,305 records, fits; with a
+  512 MB heap roughly 200,000 records do). That is reported as a `StoreError` saying what to do. The
   explicit, documented option ``commit_every`` (or ``PARTNET_NEO4J_COMMIT_EVERY``) commits a large
   write in chunks of that many rows instead (a chunk that still exceeds the server's transaction
   memory is rolled back and committed as two halves): references are still checked before anything is
