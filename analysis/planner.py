@@ -663,21 +663,23 @@ def _actor_groups(actors: pd.DataFrame, mem: pd.DataFrame, goals: Sequence[str],
                   scope_parts: set[str] | None, families: Sequence[str]) -> dict[str, set[tuple[str, str]]]:
     groups: dict[str, set[tuple[str, str]]] = defaultdict(set)
     fams = set(families)
+    ids = actors.index.tolist()  # plain lists: iterating Arrow-backed Series item by item is slow
     if "country" in goals:
-        for a, c in actors["country"].items():
+        for a, c in zip(ids, actors["country"].tolist(), strict=True):
             if c:
                 groups[a].add(("country", c))
     if "family" in goals:
-        for a, f in actors["family"].items():
+        for a, f in zip(ids, actors["family"].tolist(), strict=True):
             if f in fams:
                 groups[a].add(("family", f))
     if "community" in goals and comm is not None:
-        for a, c in comm.items():
-            if a in actors.index:
+        known = set(ids)
+        for a, c in zip(comm.index.tolist(), comm.tolist(), strict=True):
+            if a in known:
                 groups[a].add(("community", str(c)))
     if "partnership" in goals:
         m = mem if scope_parts is None else mem[mem["partnership_id"].isin(scope_parts)]
-        for a, p in zip(m["actor_id"], m["partnership_id"], strict=True):
+        for a, p in zip(m["actor_id"].tolist(), m["partnership_id"].tolist(), strict=True):
             groups[a].add(("partnership", p))
     return groups
 
