@@ -445,7 +445,7 @@ def _text(value: object) -> str:
 
 
 def _describe(g: nx.Graph, v: Hashable) -> tuple[str, str, str]:
-    d = g.nodes[v]
+    d = g._node[v]  # the raw attribute dict (g.nodes[v] builds a view first)
     return _text(d.get("name")) or str(v), _text(d.get("family")), _text(d.get("country"))
 
 

@@ -149,11 +149,12 @@ def _actor_centrality(proj: nx.Graph, weight: str, exact_max_nodes: int, k: int 
     loops = w.diagonal() != 0  # networkx counts a self-loop twice in a degree
     deg = dict(zip(nodes, (np.diff(w.indptr) + loops).tolist(), strict=True))
     wdeg = dict(zip(nodes, (np.asarray(w.sum(axis=1)).ravel() + w.diagonal()).tolist(), strict=True))
+    attrs = proj._node  # the raw attribute dicts
     df = pd.DataFrame({
         "id": [str(v) for v in nodes],
-        "name": [_text(proj.nodes[v].get("name")) or str(v) for v in nodes],
-        "family": [_text(proj.nodes[v].get("family")) for v in nodes],
-        "country": [_text(proj.nodes[v].get("country")) for v in nodes],
+        "name": [_text(attrs[v].get("name")) or str(v) for v in nodes],
+        "family": [_text(attrs[v].get("family")) for v in nodes],
+        "country": [_text(attrs[v].get("country")) for v in nodes],
         "degree": np.array([deg[v] for v in nodes], dtype=np.int64),
         "degree_centrality": np.array([deg[v] / (n - 1) if n > 1 else 0.0 for v in nodes], dtype=float),
         "weighted_degree": np.array([wdeg[v] for v in nodes], dtype=float),
