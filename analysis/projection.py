@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._memo import is_stable, peek, per_graph, remember
+from analysis._memo import gc_paused, is_stable, peek, per_graph, remember
 from graph.errors import PartnetError
 
 __all__ = [
@@ -433,7 +433,8 @@ def actor_projection(
     """
     if filters is None or filters.is_empty:
         return per_graph(g, ("actor_projection", include_links), lambda: _actor_projection(g, include_links))
-    return _actor_projection(filter_graph(g, filters), include_links)
+    with gc_paused():
+        return _actor_projection(filter_graph(g, filters), include_links)
 
 
 def _actor_projection(h: nx.MultiDiGraph, include_links: bool) -> nx.Graph:

@@ -102,3 +102,24 @@ def test_sample_size_shrinks_with_ties_and_is_reported():
     df = actor_centrality(g)
     assert df.attrs["betweenness_method"] == "sampled" and df.attrs["betweenness_k"] == 1000
     assert np.isfinite(df["betweenness"]).all()
+
+
+def test_gc_paused_nests_and_restores_the_collector():
+    import gc
+
+    from analysis._memo import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still holds it
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a collector the caller had turned off stays off
+    finally:
+        gc.enable()
