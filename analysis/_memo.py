@@ -69,7 +69,8 @@ def per_graph(g: Any, key: Hashable, compute: Callable[[], Any]) -> Any:
     first stored result wins and both get a correct value.
     """
     if not is_stable(g):
-        return compute()
+        with gc_paused():
+            return compute()
     with _LOCK:
         slot = _MEMO.get(g)
         if slot is None:
