@@ -86,8 +86,11 @@ def sqlite_runs(tmp_path_factory) -> tuple[dict[str, Ran], str]:
     SQLiteStore(base).close()
     before = sqlite_fingerprint(base)
 
+    # pytest's mktemp is not thread-safe: every case's folder is made here, before the pool starts
+    dirs = {case.id: tmp_path_factory.mktemp(f"sqlite-{case.id}") for case in CASES}
+
     def one(case: Case) -> Ran:
-        tmp = tmp_path_factory.mktemp(f"sqlite-{case.id}")
+        tmp = dirs[case.id]
         db = tmp / "store" / "partnet.db"
         db.parent.mkdir()
         shutil.copy(base, db)
@@ -125,9 +128,9 @@ def neo4j_error_runs(neo4j_store_session, tmp_path_factory) -> tuple[dict[str, R
     st.delete_all()
     st.write(hostile_dataset())
     before = fingerprint(st)
+    dirs = {c.id: tmp_path_factory.mktemp(f"neo4j-{c.id}") for c in ERRORS}  # mktemp is not thread-safe
     with ThreadPoolExecutor(WORKERS) as pool:
-        runs = {r.case.id: r for r in pool.map(
-            lambda c: _run(c, tmp_path_factory.mktemp(f"neo4j-{c.id}"), ["--store", "neo4j"]), ERRORS)}
+        runs = {r.case.id: r for r in pool.map(lambda c: _run(c, dirs[c.id], ["--store", "neo4j"]), ERRORS)}
     return runs, before, fingerprint(st)
 
 
