@@ -2,7 +2,7 @@
 
 Built from `analysis.projection.adjacency` with vertices in sorted node order (vertex ``i`` is
 ``nodes[i]``) and ties in sorted order, so results never depend on the order a store returned
-the data in. Remembered per frozen graph (`analysis._memo.per_graph`): the dashboard's shared
+the data in. Remembered per frozen graph (`analysis.memo.per_graph`): the dashboard's shared
 projection is converted once, and tie weights are handed out as arrays aligned with its edges.
 """
 
@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from analysis._memo import per_graph
+from analysis.memo import per_graph
 from analysis.projection import adjacency
 
 __all__ = ["tie_weights", "to_igraph"]

@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from analysis._memo import is_stable, per_graph
+from analysis.memo import is_stable, per_graph
 
 __all__ = [
     "actors_frame",
@@ -66,7 +66,7 @@ def with_table_cache(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def memoised(key: tuple, g: Any, compute: Callable[[], Any]) -> Any:
     """``compute()``, remembered under ``key`` for graph ``g`` while `cached_tables` is active,
-    and for the graph's lifetime when it is frozen (`analysis._memo.per_graph`).
+    and for the graph's lifetime when it is frozen (`analysis.memo.per_graph`).
 
     Frames are returned as (copy-on-write) copies, so callers may add columns freely.
     """

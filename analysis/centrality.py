@@ -19,7 +19,7 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 from networkx.algorithms import bipartite
 
-from analysis._memo import per_graph
+from analysis.memo import per_graph
 from analysis.projection import Filters, adjacency, as_actor_graph, bipartite_graph
 
 __all__ = [

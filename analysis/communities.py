@@ -17,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis._igraph import tie_weights, to_igraph
-from analysis._memo import per_graph
+from analysis.memo import per_graph
 from analysis.projection import Filters, adjacency, as_actor_graph
 
 __all__ = [

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._memo import peek
 from analysis._tables import actors_frame, joined, memberships_frame, memoised, partnerships_frame
+from analysis.memo import peek
 from analysis.projection import adjacency
 from graph.errors import PartnetError
 

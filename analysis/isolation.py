@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse.csgraph as csgraph
 
-from analysis._memo import per_graph
+from analysis.memo import per_graph
 from analysis.projection import (
     Filters,
     actor_projection,

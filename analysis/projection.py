@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis._memo import gc_paused, is_stable, peek, per_graph, remember
+from analysis.memo import gc_paused, is_stable, keep_long_lived, peek, per_graph, remember
 from graph.errors import PartnetError
 
 __all__ = [
@@ -432,9 +432,16 @@ def actor_projection(
     (1, 0.5, 1)
     """
     if filters is None or filters.is_empty:
-        return per_graph(g, ("actor_projection", include_links), lambda: _actor_projection(g, include_links))
+        return per_graph(g, ("actor_projection", include_links), lambda: _shared_projection(g, include_links))
     with gc_paused():
         return _actor_projection(filter_graph(g, filters), include_links)
+
+
+def _shared_projection(g: nx.MultiDiGraph, include_links: bool) -> nx.Graph:
+    proj = _actor_projection(g, include_links)
+    if is_stable(g):
+        keep_long_lived()  # it lives as long as the graph: out of the collector's scans too
+    return proj
 
 
 def _actor_projection(h: nx.MultiDiGraph, include_links: bool) -> nx.Graph:

@@ -17,6 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from analysis.memo import share
+
 __all__ = ["STEPS", "run_suite"]
 
 
@@ -88,10 +90,14 @@ def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any
     ``skipped`` (the analysis module is not there yet) or ``error``. A step
     that depends on one that failed usually fails too; each failure is reported, none is hidden.
     """
-    nx.freeze(g)  # as the dashboard and the CLI do: analyses then share one projection and one set of tables
     ctx: dict[str, Any] = {"g": g}
     rows = []
     t_all = time.perf_counter()
+    share(g)  # as the dashboard and the CLI do: analyses then share one projection and one set of tables
+    rows.append({"name": "share graph (freeze, gc)", "seconds": round(time.perf_counter() - t_all, 3), "status": "ok",
+                 "error": ""})
+    if on_step is not None:
+        on_step(rows[-1])
     for name, fn in steps or STEPS:
         t0 = time.perf_counter()
         status, error = "ok", ""

@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 import networkx as nx
 import streamlit as st
 
+from analysis.memo import share
 from graph.errors import PartnetError
 from graph.store import Store
 
@@ -83,8 +84,8 @@ def _open_store(kind: str, path: str | None, read_only: bool) -> Store:
 @st.cache_resource(show_spinner="Reading the graph…", max_entries=2)
 def _graph(_store: Store, version: str) -> nx.MultiDiGraph:
     # shared by every session and never changed: frozen, so that the analyses share its projection,
-    # tables and matrices (analysis._memo) instead of rebuilding them per page
-    return nx.freeze(_store.read_graph())
+    # tables and matrices (analysis.memo) instead of rebuilding them per page
+    return share(_store.read_graph())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import click
-import networkx as nx
 import pandas as pd
+
+from analysis.memo import share
 
 __all__ = ["format_findings", "register"]
 
@@ -93,7 +94,7 @@ def _read_graph(store_kind: str | None, db_path: str | None):
     from graph.store import open_store
 
     with open_store(store_kind, path=db_path, read_only=True) as st:
-        return nx.freeze(st.read_graph())  # read-only from here: analyses share its projection and tables
+        return share(st.read_graph())  # read-only from here: analyses share its projection and tables
 
 
 def _empty_notice(g) -> bool:

@@ -107,7 +107,7 @@ def test_sample_size_shrinks_with_ties_and_is_reported():
 def test_gc_paused_nests_and_restores_the_collector():
     import gc
 
-    from analysis._memo import gc_paused
+    from analysis.memo import gc_paused
 
     assert gc.isenabled()
     with gc_paused():

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["gc_paused", "is_stable", "peek", "per_graph", "remember"]
+__all__ = ["gc_paused", "is_stable", "keep_long_lived", "peek", "per_graph", "remember", "share"]
 
 _MEMO: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -55,6 +55,32 @@ def gc_paused() -> Iterator[None]:
 
 
 _gc_paused_was_enabled = [True]
+
+
+def share(g: Any) -> Any:
+    """Freeze graph ``g`` (``networkx.freeze``: no structural change from now on) and keep it long-lived.
+
+    For the graph an application reads once and analyses many times (the dashboard's cached graph,
+    the CLI's, the benchmark's): every analysis then shares what is derived from it, and its
+    millions of objects are moved out of the cyclic collector's scans (`keep_long_lived`).
+    Returns ``g``.
+    """
+    nx.freeze(g)
+    keep_long_lived(collect=True)
+    return g
+
+
+def keep_long_lived(*, collect: bool = False) -> None:
+    """Move every object alive now to the collector's permanent generation (``gc.freeze``).
+
+    A full collection traverses every tracked object; with a 100,000-actor graph and its
+    projection alive (tens of millions of dicts and tuples) the analyses spent 15 s of 60 in
+    collections that found nothing to free. Objects kept this way are still freed by reference
+    counting; only cyclic garbage alive at that moment would stay (``collect`` clears it first).
+    """
+    if collect:
+        gc.collect()
+    gc.freeze()
 
 
 def is_stable(g: Any) -> bool:
