@@ -480,8 +480,7 @@ def _holes_batched(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Constraint and effective size by row batches of sparse products (see `structural_holes`)."""
     n = len(nodes)
-    w = adjacency(g, weight)[1] if nodes == sorted(g, key=str) else \
-        nx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight, format="csr").astype(float)
+    _, w = adjacency(g, weight, nodelist=nodes)
     w.setdiag(0)
     w.eliminate_zeros()
     mutual = (w + w.T).tocsr()

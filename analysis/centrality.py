@@ -579,8 +579,7 @@ def _distance_sums(
     groups of at most that many nodes; larger ones from ``k`` seeded pivots.
     """
     n = len(nodes)
-    a = adjacency(g, None)[1] if nodes == sorted(g, key=str) else \
-        nx.to_scipy_sparse_array(g, nodelist=nodes, weight=None, format="csr")
+    _, a = adjacency(g, None, nodelist=nodes)
     n_comp, labels = csgraph.connected_components(a, directed=False)
     sizes = np.bincount(labels, minlength=n_comp)
     reach = sizes[labels].astype(float)

@@ -26,7 +26,7 @@ __all__ = ["gc_paused", "is_stable", "keep_long_lived", "peek", "per_graph", "re
 _MEMO: weakref.WeakKeyDictionary[Any, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 _GC_LOCK = threading.Lock()
-_gc_depth = 0
+_gc = {"depth": 0, "was_enabled": True}  # nesting depth of gc_paused blocks, collector state before the first
 
 
 @contextlib.contextmanager
@@ -39,22 +39,18 @@ def gc_paused() -> Iterator[None]:
     everything; the collector resumes when the outermost block ends (nested blocks and threads
     share one counter).
     """
-    global _gc_depth
     with _GC_LOCK:
-        if _gc_depth == 0:
-            _gc_paused_was_enabled[0] = gc.isenabled()
+        if _gc["depth"] == 0:
+            _gc["was_enabled"] = gc.isenabled()
             gc.disable()
-        _gc_depth += 1
+        _gc["depth"] += 1
     try:
         yield
     finally:
         with _GC_LOCK:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_paused_was_enabled[0]:
+            _gc["depth"] -= 1
+            if _gc["depth"] == 0 and _gc["was_enabled"]:
                 gc.enable()
-
-
-_gc_paused_was_enabled = [True]
 
 
 def share(g: Any) -> Any:

@@ -516,7 +516,8 @@ def _symmetric(n: int, i: np.ndarray, j: np.ndarray, values: np.ndarray | None) 
     return m
 
 
-def adjacency(g: nx.Graph, weight: str | None = "weight") -> tuple[list, sp.csr_array]:
+def adjacency(g: nx.Graph, weight: str | None = "weight", nodelist: list | None = None
+              ) -> tuple[list, sp.csr_array]:
     """The nodes of an undirected graph sorted by ``str`` and its symmetric adjacency matrix (CSR) in that order.
 
     Parameters
@@ -525,6 +526,8 @@ def adjacency(g: nx.Graph, weight: str | None = "weight") -> tuple[list, sp.csr_
         Typically an actor projection.
     weight : str or None
         Edge attribute giving the entries (1 when the attribute is missing); ``None``: 1 per tie.
+    nodelist : list or None
+        Rows and columns in this order (every node of ``g`` once) instead of sorted by ``str``.
 
     Returns
     -------
@@ -540,7 +543,11 @@ def adjacency(g: nx.Graph, weight: str | None = "weight") -> tuple[list, sp.csr_
     are converted with one pass over their adjacency dicts.
     """
     nodes, m = per_graph(g, ("adjacency", weight), lambda: _from_pairs(g, weight) or _convert(g, weight))
-    return nodes, m.copy()
+    if nodelist is None or nodelist == nodes:
+        return nodes, m.copy()
+    index = {v: k for k, v in enumerate(nodes)}
+    order = np.array([index[v] for v in nodelist], dtype=np.int64)
+    return list(nodelist), m[order][:, order].tocsr()
 
 
 def _from_pairs(g: nx.Graph, weight: str | None) -> tuple[list, sp.csr_array] | None:

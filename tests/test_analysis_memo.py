@@ -123,3 +123,12 @@ def test_gc_paused_nests_and_restores_the_collector():
         assert not gc.isenabled()  # a collector the caller had turned off stays off
     finally:
         gc.enable()
+
+
+def test_adjacency_in_a_given_node_order_equals_networkx_conversion():
+    g = nx.Graph([("b", "a", {"weight": 2.0}), ("c", "b", {"weight": 3.0})])
+    g.add_node("d")
+    order = ["d", "c", "a", "b"]
+    nodes, m = adjacency(g, "weight", nodelist=order)
+    ref = nx.to_scipy_sparse_array(g, nodelist=order, weight="weight", format="csr")
+    assert nodes == order and abs(m - ref).max() == 0
