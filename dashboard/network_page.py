@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from dashboard.state import Communities, Ctx, Named
+from dashboard.context import Communities, Ctx, Named
 
 __all__ = ["MEASURES", "Drawing", "NetworkChoice", "drawing", "prepare", "selection"]
 

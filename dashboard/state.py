@@ -1,309 +1,44 @@
-"""The dashboard's data boundary: which store is read, the cached graph, cached analysis results.
+"""What every dashboard page starts with: `page` (the sidebar, the store's errors, the start page).
 
-- The store is opened once per process and choice (``st.cache_resource``): kind from
-  ``PARTNET_STORE``, SQLite file from ``PARTNET_DB``, read-only when ``PARTNET_READ_ONLY`` is set
-  (the store itself then refuses writes with `graph.errors.ReadOnlyError`; Neo4j is always read
-  in read transactions).
-- Every result is keyed by the store's ``data_version()`` (a fingerprint that changes with every
-  write), so switching pages is instant and an ingest invalidates everything at once.
-  Graphs are kept with ``st.cache_resource`` (one shared, read-only object: pickling a
-  100,000-node graph on every rerun would cost seconds); frames and plain results with
-  ``st.cache_data``.
-- `page` draws the sidebar (store, location — never a password —, data version, counts) and
-  stops the page with a clear message when the store is unreachable, or with the start page
-  when it is empty.
+- `page` opens the store through `dashboard.context` (the data boundary: the store, the cached graph
+  and cached analysis results, keyed by the store's data version), draws the sidebar (store,
+  location — never a password —, data version, counts) and stops the page with a clear message
+  when the store is unreachable, or with the start page when it is empty; it starts the warm-up of
+  a data version nobody has warmed yet (`dashboard.warmup`).
+- `md` and `plain` make user text safe for Markdown and chart labels; `template_bytes` is the
+  import template offered for download.
+
+The data-boundary names (`Ctx`, `Named`, `StoreChoice`, `open_ctx`, `store_choice`...) are
+re-exported here for the pages.
 """
 
 from __future__ import annotations
 
 import functools
 import html
-import importlib
-import importlib.util
-import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import networkx as nx
 import streamlit as st
 
-from analysis.memo import share
+from dashboard import warmup
+from dashboard.context import (
+    ROOT,
+    Communities,
+    Ctx,
+    Named,
+    StoreChoice,
+    open_ctx,
+    read_only_mode,
+    store_choice,
+)
 from graph.errors import PartnetError
-from graph.store import Store
 
-__all__ = ["ROOT", "Ctx", "Named", "StoreChoice", "md", "open_ctx", "page", "plain", "read_only_mode",
-           "store_choice", "template_bytes"]
+__all__ = ["ROOT", "Communities", "Ctx", "Named", "StoreChoice", "md", "open_ctx", "page", "plain",
+           "read_only_mode", "store_choice", "template_bytes"]
 
-ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "data" / "template.xlsx"
-_TRUE = {"1", "true", "yes", "on"}
-
-
-def read_only_mode() -> bool:
-    """True when ``PARTNET_READ_ONLY`` is set to 1/true/yes/on."""
-    return os.environ.get("PARTNET_READ_ONLY", "").strip().lower() in _TRUE
-
-
-@dataclass(frozen=True)
-class StoreChoice:
-    """Which store the dashboard reads: ``kind`` (sqlite/neo4j), SQLite ``path``, ``read_only``."""
-
-    kind: str
-    path: str | None
-    read_only: bool
-
-    def describe(self) -> str:
-        """The store and where it is: the SQLite path or the Neo4j URI and user, never the password."""
-        if self.kind == "neo4j":
-            from graph.config import Neo4jSettings
-
-            return f"Neo4j at {Neo4jSettings.from_env()}"
-        from graph.config import default_sqlite_path
-
-        return f"SQLite file {Path(self.path) if self.path else default_sqlite_path()}"
-
-
-def store_choice() -> StoreChoice:
-    """The store named by the environment (``PARTNET_STORE``, ``PARTNET_DB``, ``PARTNET_READ_ONLY``)."""
-    from graph.config import store_kind
-
-    kind = store_kind(None)
-    return StoreChoice(kind=kind, path=os.environ.get("PARTNET_DB") or None, read_only=read_only_mode())
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _open_store(kind: str, path: str | None, read_only: bool) -> Store:
-    from graph.store import open_store
-
-    return open_store(kind, path=path, read_only=read_only)
-
-
-@st.cache_resource(show_spinner="Reading the graph…", max_entries=2)
-def _graph(_store: Store, version: str) -> nx.MultiDiGraph:
-    # shared by every session and never changed: frozen, so that the analyses share its projection,
-    # tables and matrices (analysis.memo) instead of rebuilding them per page
-    return share(_store.read_graph())
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _counts(_store: Store, version: str) -> dict[str, int]:
-    return _store.counts()
-
-
-def _resolve(target: str) -> Callable[..., Any]:
-    module, _, name = target.partition(":")
-    if not module.startswith("analysis.") or not name.isidentifier():
-        raise ValueError(f"not an analysis function: {target!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-@dataclass(frozen=True)
-class Named:
-    """An argument that is itself a cached result (a graph, a frame): its ``key`` stands for it in cache keys."""
-
-    key: str
-    value: Any = field(compare=False, repr=False)
-
-    def __repr__(self) -> str:
-        return f"<{self.key}>"
-
-
-def _key(kwargs: dict[str, Any]) -> str:
-    return repr(sorted(kwargs.items()))
-
-
-def _unwrap(kwargs: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.value if isinstance(v, Named) else v for k, v in kwargs.items()}
-
-
-@st.cache_data(show_spinner="Computing…", max_entries=256)
-def _cached_data(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
-    return _resolve(target)(_g, **_unwrap(_kwargs))
-
-
-@st.cache_resource(show_spinner="Computing…", max_entries=64)
-def _cached_resource(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
-    return _resolve(target)(_g, **_unwrap(_kwargs))
-
-
-@st.cache_data(show_spinner="Laying out the graph…", max_entries=64)
-def _cached_layout(version: str, key: str, _g: nx.Graph) -> dict[Any, tuple[float, float]]:
-    from dashboard.network_view import layout
-
-    return layout(_g)
-
-
-@st.cache_data(show_spinner="Drawing…", max_entries=32)
-def _cached_html(version: str, key: str, _render: Callable[..., str], _kwargs: dict[str, Any]) -> str:
-    return _render(**_kwargs)
-
-
-@dataclass(frozen=True)
-class Communities:
-    """Community membership (a `Named` dict actor -> community id), names (id -> label) and the table."""
-
-    membership: Named
-    names: dict[int, str]
-    table: Any = None
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _communities(version: str, _frame: Any) -> Communities:
-    from analysis.gaps import community_series
-
-    series = community_series(_frame)
-    membership = {k: int(v) for k, v in series.items() if v == v}
-    names: dict[int, str] = {c: f"community {c}" for c in sorted(set(membership.values()))}
-    if hasattr(_frame, "columns") and "label" in _frame.columns and "community" in _frame.columns:
-        for c, label in _frame.drop_duplicates("community")[["community", "label"]].itertuples(index=False):
-            if c == c and label:
-                names[int(c)] = f"{int(c)}: {label}"
-    return Communities(Named(f"communities@{version}", membership), names, _frame)
-
-
-def _stop_with(e: PartnetError) -> NoReturn:
-    """Show an error a user can act on (message and hint, no traceback) and stop the page."""
-    st.error(e.message)
-    if e.hint:
-        st.info(f"What to do: {e.hint}")
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop raises; keeps type checkers honest
-
-
-@dataclass
-class Ctx:
-    """What a page gets: the store, its data version, the graph, and cached calls into ``analysis``."""
-
-    store: Store
-    choice: StoreChoice
-    version: str
-    counts: dict[str, int]
-    _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
-
-    @property
-    def read_only(self) -> bool:
-        """True when the dashboard must not write (``PARTNET_READ_ONLY``)."""
-        return self.choice.read_only
-
-    @property
-    def empty(self) -> bool:
-        """True when the store holds no actor and no partnership."""
-        return not (self.counts.get("Actor") or self.counts.get("Partnership"))
-
-    @property
-    def graph(self) -> nx.MultiDiGraph:
-        """The whole property graph (shared: never mutate it)."""
-        if self._graph is None:
-            self._graph = _graph(self.store, self.version)
-        return self._graph
-
-    def data(self, target: str, on: Any = None, **kwargs: Any) -> Any:
-        """Call ``module:function`` of ``analysis`` on the graph, cached per data version (``st.cache_data``).
-
-        ``on`` is the graph to pass instead of the property graph: a `Named` result of `resource`.
-        Keyword arguments must have a stable ``repr`` (numbers, strings, tuples, frozen dataclasses)
-        or be `Named` cached results.
-        """
-        name, g = self._on(on)
-        try:
-            return _cached_data(self.version, target, name, _key(kwargs), g, kwargs)
-        except PartnetError as e:
-            _stop_with(e)
-
-    def resource(self, target: str, on: Any = None, **kwargs: Any) -> Any:
-        """Like `data` for results that are graphs: one shared object (``st.cache_resource``), never mutate it."""
-        name, g = self._on(on)
-        try:
-            return _cached_resource(self.version, target, name, _key(kwargs), g, kwargs)
-        except PartnetError as e:
-            _stop_with(e)
-
-    def _on(self, on: Named | None) -> tuple[str, Any]:
-        if on is None:
-            return "graph", self.graph
-        return on.key, on.value
-
-    def named(self, target: str, on: Named | None = None, **kwargs: Any) -> Named:
-        """`resource` wrapped as a `Named` argument for further cached calls."""
-        key = f"{target}{'@' + on.key if on else ''}{_key(kwargs) if kwargs else ''}"
-        return Named(key, self.resource(target, on=on, **kwargs))
-
-    def layout(self, g: Named) -> dict[Any, tuple[float, float]]:
-        """Positions of the nodes of a cached graph (`dashboard.network_view.layout`), cached per data version."""
-        return _cached_layout(self.version, g.key, g.value)
-
-    def html(self, key: str, render: Callable[..., str], **kwargs: Any) -> str:
-        """``render(**kwargs)`` cached per data version and ``key`` (which must name everything it depends on)."""
-        return _cached_html(self.version, key, render, kwargs)
-
-    def facets(self) -> dict[str, Any]:
-        """What views can be filtered on (`analysis.views.graph_facets`)."""
-        return self.data("analysis.views:graph_facets")
-
-    @property
-    def projection(self) -> Named:
-        """The actor–actor projection of the whole graph (shared partnerships and links)."""
-        return self.named("analysis.projection:actor_projection")
-
-    def communities(self) -> Communities:
-        """Louvain communities of the actor projection (`analysis.communities.louvain`), with their labels.
-
-        Empty when the module is not installed (the views then offer no community colouring).
-        """
-        if importlib.util.find_spec("analysis.communities") is None:
-            return Communities(Named("communities:none", {}), {})
-        frame = self.data("analysis.communities:louvain", on=self.projection)
-        return _communities(self.version, frame)
-
-    def profile(self, actor: str) -> dict[str, Any]:
-        """`analysis.views.actor_profile` of one actor (properties, partnerships, funding, links)."""
-        return self.data("analysis.views:actor_profile", actor=actor)
-
-    def export_file(self, fmt: str, build: Callable[[], nx.MultiDiGraph] | None = None,
-                    **kwargs: Any) -> Callable[[], bytes]:
-        """A callable giving the bytes of `analysis.export.export` (CSV as a zip), for ``st.download_button``.
-
-        The export runs only when the user clicks; ``build`` gives the graph to export (default: the
-        whole property graph).
-        """
-        whole = self.graph
-
-        def make() -> bytes:
-            g = build() if build is not None else whole
-            import io
-            import tempfile
-            import zipfile
-
-            from analysis.export import export
-
-            with tempfile.TemporaryDirectory(prefix="partnet-export-") as tmp:
-                out = Path(tmp) / ("csv" if fmt == "csv" else f"partnet.{fmt}")
-                paths = export(g, fmt, out, **kwargs)
-                if fmt != "csv":
-                    return Path(paths[0]).read_bytes()
-                buf = io.BytesIO()
-                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-                    for p in paths:
-                        zf.write(p, arcname=Path(p).name)
-                return buf.getvalue()
-
-        return make
-
-    def metrics(self) -> Any:
-        """`analysis.export.actor_metrics`: every actor with centralities, community, distance to a union."""
-        comm = self.communities()
-        kw: dict[str, Any] = {"projection": self.projection,
-                              "centrality": Named("centrality", self.centrality())}
-        if comm.membership.value:
-            kw["communities"] = comm.membership
-        return self.data("analysis.export:actor_metrics", **kw)
-
-    def centrality(self) -> Any:
-        """`analysis.centrality.actor_centrality` of the whole actor projection (a frame)."""
-        return self.data("analysis.centrality:actor_centrality", on=self.projection)
 
 
 def md(text: Any) -> str:
@@ -366,17 +101,6 @@ def _start_page(read_only: bool) -> None:
         st.write("Or open the **Data** page (left) to upload a workbook or a CSV zip.")
 
 
-def open_ctx(choice: StoreChoice) -> Ctx:
-    """The `Ctx` of the store ``choice`` at its current data version (the store opened once per process).
-
-    Draws nothing, so a thread other than a page's may call it (`dashboard.warmup`); raises
-    `graph.errors.PartnetError` when the store cannot be read.
-    """
-    store = _open_store(choice.kind, choice.path, choice.read_only)
-    version = store.data_version()
-    return Ctx(store=store, choice=choice, version=version, counts=_counts(store, version))
-
-
 def page(*, allow_empty: bool = False) -> Ctx:
     """Open the store, draw the sidebar and return the page's `Ctx`.
 
@@ -402,7 +126,5 @@ def page(*, allow_empty: bool = False) -> Ctx:
         _start_page(choice.read_only)
         st.stop()
     if not ctx.empty:
-        from dashboard import warmup
-
         warmup.ensure(ctx)
     return ctx

@@ -28,7 +28,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dashboard.state import Ctx, StoreChoice
+    from dashboard.context import Ctx, StoreChoice
 
 __all__ = ["boot", "enabled", "ensure", "warm", "warmed"]
 
@@ -117,7 +117,7 @@ def boot(*, runtime_timeout: float = 120.0) -> threading.Thread:
             # The modules a first visit imports (pandas, scipy, networkx, igraph, pyvis): seconds.
             import dashboard.network_page  # noqa: F401
             import dashboard.network_view  # noqa: F401
-            from dashboard import state
+            from dashboard import context as state
 
             deadline = time.monotonic() + runtime_timeout
             while not runtime.exists():  # st.cache_data stores into the runtime's cache storage

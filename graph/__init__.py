@@ -2,9 +2,11 @@
 
 `graph` knows nothing of files, pages or analyses: it defines the typed records
 (`graph.model`), turns them into NetworkX graphs and data frames (`graph.convert`)
-and persists them (`graph.store`, `graph.sqlite_store`, `graph.neo4j_store`).
+and persists them (`graph.store` the interface, `graph.backends` to open one, `graph.sqlite_store`,
+`graph.neo4j_store`).
 """
 
+from graph.backends import open_store
 from graph.errors import (
     IntegrityError,
     PartnetError,
@@ -31,7 +33,7 @@ from graph.model import (
     family_of,
     slugify,
 )
-from graph.store import Store, StoreInfo, open_store
+from graph.store import Store, StoreInfo
 
 __all__ = [
     "ACTOR_TYPES",

@@ -1,10 +1,13 @@
-"""The one Store interface that both the SQLite and the Neo4j stores implement."""
+"""The one Store interface that both the SQLite and the Neo4j stores implement.
+
+Choosing and opening a backend is `graph.backends.open_store`; the backends import this module,
+never the other way round.
+"""
 
 from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 
 import networkx as nx
@@ -13,7 +16,7 @@ import pandas as pd
 from graph.convert import dataset_to_frames, dataset_to_graph
 from graph.model import Dataset
 
-__all__ = ["COUNT_KEYS", "Store", "StoreInfo", "open_store"]
+__all__ = ["COUNT_KEYS", "Store", "StoreInfo"]
 
 #: What `Store.counts` reports: node labels, then relationship types.
 COUNT_KEYS: tuple[str, ...] = ("Actor", "Partnership", "MEMBER_OF", "FUNDS", "LINKED_TO", "PART_OF")
@@ -91,29 +94,3 @@ class Store(abc.ABC):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def open_store(
-    kind: str | None = None,
-    *,
-    path: str | Path | None = None,
-    read_only: bool = False,
-    batch_size: int | None = None,
-) -> Store:
-    """Open the store named by ``kind`` (``sqlite``/``neo4j``, default from ``PARTNET_STORE``).
-
-    SQLite uses ``path`` or `graph.config.default_sqlite_path`; Neo4j reads its settings
-    from the environment or ``.env``. Raises `graph.errors.StoreUnavailable` when the store
-    cannot be reached.
-    """
-    from graph.config import Neo4jSettings, default_sqlite_path, store_kind
-
-    kind = store_kind(kind)
-    if kind == "neo4j":
-        from graph.neo4j_store import Neo4jStore
-
-        kw = {"batch_size": batch_size} if batch_size else {}
-        return Neo4jStore(Neo4jSettings.from_env(), read_only=read_only, **kw)
-    from graph.sqlite_store import SQLiteStore
-
-    return SQLiteStore(Path(path) if path else default_sqlite_path(), read_only=read_only)

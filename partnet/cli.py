@@ -65,7 +65,7 @@ def store() -> None:
 @friendly_errors
 def store_info(store_kind: str | None, db_path: str | None) -> None:
     """Say which store is used, where it is (path or URI, never the password) and what it holds."""
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with open_store(store_kind, path=db_path) as st:
         info = st.info()

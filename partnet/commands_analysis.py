@@ -91,7 +91,7 @@ def format_findings(findings: dict[str, pd.DataFrame]) -> str:
 
 
 def _read_graph(store_kind: str | None, db_path: str | None):
-    from graph.store import open_store
+    from graph.backends import open_store
 
     with open_store(store_kind, path=db_path, read_only=True) as st:
         return share(st.read_graph())  # read-only from here: analyses share its projection and tables

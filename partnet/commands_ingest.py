@@ -42,7 +42,7 @@ def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt:
     Ingesting the same files again changes nothing.
     """
     from graph.errors import StoreUnavailable
-    from graph.store import open_store
+    from graph.backends import open_store
     from ingest import ValidationError, ingest
 
     store = None

@@ -41,7 +41,7 @@ def store_backup(path: str, force: bool, store_kind: str | None, db_path: str | 
     PATH appears complete or not at all; restore it with `partnet store restore PATH`.
     """
     from graph.backup import backup_sqlite, backup_store
-    from graph.store import open_store
+    from graph.backends import open_store
 
     sqlite_path = _store_path(store_kind, db_path)
     if sqlite_path is not None:
@@ -64,7 +64,7 @@ def store_restore(path: str, store_kind: str | None, db_path: str | None) -> Non
     content.
     """
     from graph.backup import restore_sqlite, restore_store
-    from graph.store import open_store
+    from graph.backends import open_store
 
     sqlite_path = _store_path(store_kind, db_path)
     if sqlite_path is not None:
@@ -85,7 +85,7 @@ def store_restore(path: str, store_kind: str | None, db_path: str | None) -> Non
 def store_clear(yes: bool, store_kind: str | None, db_path: str | None) -> None:
     """Delete everything in the store (SQLite or Neo4j). Needs --yes; back up first."""
     from graph.errors import PartnetError
-    from graph.store import open_store
+    from graph.backends import open_store
 
     if not yes:
         raise PartnetError("`partnet store clear` deletes every record; nothing was deleted",

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from safety import big_dataset  # noqa: E402
 
-from graph.store import open_store  # noqa: E402
+from graph.backends import open_store  # noqa: E402
 from partnet.cli import friendly_errors  # noqa: E402
 
 

@@ -155,7 +155,7 @@ def test_read_only_folder_refuses_writes_clearly_and_still_reads(seeded):
                            capture_output=True, text=True, preexec_fn=drop_permission_bypass, timeout=120)
         assert p.returncode == 2, (p.stdout, p.stderr)
         assert "read-only" in p.stderr and str(db) in p.stderr and TRACEBACK not in p.stderr
-        code = ("from graph.store import open_store; import sys\n"
+        code = ("from graph.backends import open_store; import sys\n"
                 f"st = open_store('sqlite', path={str(db)!r}, read_only=True)\n"
                 "print(st.counts()['Actor'], len(st.read_dataset()))")
         p = subprocess.run([PYTHON, "-c", code], env=cli_env(), capture_output=True, text=True,

@@ -118,7 +118,7 @@ def test_debug_logs_and_exceptions_keep_the_password_out(sentinel_env, tmp_path)
 import logging, sys
 logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
 from graph.config import Neo4jSettings
-from graph.store import open_store
+from graph.backends import open_store
 from graph.errors import PartnetError
 s = Neo4jSettings.from_env()
 print(repr(s), str(s))

@@ -3,7 +3,7 @@
     python tests/badinput/upload_child.py FILE [--store sqlite|neo4j] [--db PATH]
 
 Runs `dashboard.upload._check` (size limit, safe unzip, `ingest.load` validation) and, when the
-file passed, `dashboard.upload.ingest_into` on the store (`graph.store.open_store`, honouring
+file passed, `dashboard.upload.ingest_into` on the store (`graph.backends.open_store`, honouring
 ``PARTNET_READ_ONLY``). Prints what the page shows - the refusal and what to do, or the
 validation report - and exits 1 when something was refused, 0 when the data was ingested.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from dashboard.upload import _check, ingest_into  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from graph.backends import open_store  # noqa: E402
 from partnet.cli import friendly_errors  # noqa: E402
 
 
