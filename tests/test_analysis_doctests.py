@@ -11,6 +11,8 @@ MODULES = [
     "analysis.projection",
     "analysis.centrality",
     "analysis.brokers",
+    "analysis.fragility",
+    "analysis.holes",
     "analysis.isolation",
     "analysis.communities",
     "analysis.periods",
