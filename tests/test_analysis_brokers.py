@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from analysis_refdata import florentine_folder, load_graph
 
-import analysis.brokers as brokers
+import analysis.holes as holes
 from analysis.brokers import (
     BROKERAGE_ROLES,
     articulation_points,
@@ -132,7 +132,7 @@ def test_structural_holes_batched_equals_networkx(monkeypatch, weight):
     by_node = nx.effective_size(g, nodes=list(g), weight=weight)  # the definition, node by node
     np.testing.assert_allclose(ref["effective_size"], [by_node[int(v)] for v in ref.index], rtol=1e-9,
                                equal_nan=True)
-    monkeypatch.setattr(brokers, "_HOLES_NX_MAX_NODES", 0)
+    monkeypatch.setattr(holes, "_HOLES_NX_MAX_NODES", 0)
     fast = structural_holes(g, weight=weight).set_index("id")
     assert "batched" in fast.attrs["method"]
     np.testing.assert_allclose(fast["constraint"], ref["constraint"], rtol=1e-9, equal_nan=True)

@@ -177,7 +177,7 @@ def test_actor_centrality_from_property_graph_and_ranks(tmp_path):
 def test_batched_hop_sums_equal_scipy_breadth_first_distances():
     import scipy.sparse.csgraph as csgraph
 
-    from analysis.centrality import _hop_sums
+    from analysis.closeness import _hop_sums
     from analysis.projection import adjacency
 
     g = nx.barabasi_albert_graph(1500, 2, seed=3)

@@ -9,9 +9,10 @@ import pytest
 
 from analysis import _tables
 from analysis._igraph import to_igraph
-from analysis.centrality import _pagerank, actor_centrality, sample_size
+from analysis.centrality import actor_centrality, sample_size
 from analysis.communities import louvain
 from analysis.projection import actor_projection, adjacency
+from analysis.spectral import _pagerank
 from graph.convert import dataset_to_graph
 from ingest.synthetic import generate
 
