@@ -167,4 +167,3 @@ def _ranked_values(df: pd.DataFrame, key: str, col: str) -> pd.Series:
     counts = d.groupby([key, col]).size().reset_index(name="_n")
     counts = counts.sort_values([key, "_n", col], ascending=[True, False, True], kind="stable")
     return joined(counts[key], counts[col])
-

@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 @pytest.mark.parametrize("name", ["analysis.composition", "analysis.rules", "analysis.funding", "analysis.crossborder",
-                                  "analysis.planner", "analysis.export"])
+                                  "analysis.invites", "analysis.export"])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
