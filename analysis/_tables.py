@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from analysis._community_input import community_series
 from analysis.memo import is_stable, per_graph
 
 __all__ = [
@@ -237,6 +238,4 @@ def default_communities(g: nx.MultiDiGraph, projection: nx.Graph | None = None) 
 
         projection = actor_projection(g)
     frame = _communities.louvain(projection)  # actor -> community
-    from analysis.gaps import community_series
-
     return community_series(frame)

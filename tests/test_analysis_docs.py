@@ -16,8 +16,8 @@ from partnet.cli import cli
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-@pytest.mark.parametrize("name", ["analysis.gaps", "analysis.funding", "analysis.crossborder", "analysis.planner",
-                                  "analysis.export"])
+@pytest.mark.parametrize("name", ["analysis.composition", "analysis.rules", "analysis.funding", "analysis.crossborder",
+                                  "analysis.invites", "analysis.export"])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -194,9 +194,11 @@ def test_partial_ranking_equals_full_sort(top):
     import numpy as np
     import scipy.sparse as sp
 
+    from analysis._intro_candidates import _ranked
+
     rng = np.random.default_rng(7)
     rows, cols = rng.integers(0, 400, 3000), rng.integers(0, 50, 3000)
     m = sp.coo_matrix((rng.integers(1, 6, 3000).astype(float) / 4, (rows, cols)), shape=(400, 50)).tocsr().tocoo()
     deg = rng.integers(1, 5, 400)
     full = np.lexsort((m.col, m.row, -deg[m.row], -m.data)).tolist()
-    assert list(planner._ranked(m, deg, top)) == full
+    assert list(_ranked(m, deg, top)) == full
