@@ -41,8 +41,8 @@ def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt:
     column and what to do. Any error: nothing is written (exit 1). Store unreachable: exit 2.
     Ingesting the same files again changes nothing.
     """
-    from graph.errors import StoreUnavailable
     from graph.backends import open_store
+    from graph.errors import StoreUnavailable
     from ingest import ValidationError, ingest
 
     store = None
