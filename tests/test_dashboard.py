@@ -315,10 +315,10 @@ def test_upload_zip_validates_then_ingests(tmp_path: Path) -> None:
     data = _zip({f"seed/{p.name}": p.read_text(encoding="utf-8") for p in seed.glob("*.csv")})
     checked = upload._check("seed.zip", data, tmp_path)
     assert not checked.error and checked.report.ok
-    assert checked.counts["actors"] == 250
+    assert checked.counts["actors"] == 251
     with SQLiteStore(tmp_path / "x.db") as st:
         done = upload.ingest_into(checked, st)
-        assert done.written["actors"] == 250 and st.counts()["Actor"] == 250
+        assert done.written["actors"] == 251 and st.counts()["Actor"] == 251
 
 
 def test_upload_with_errors_reports_and_writes_nothing(tmp_path: Path) -> None:
