@@ -13,7 +13,7 @@ from analysis.centrality import _pagerank, actor_centrality, sample_size
 from analysis.communities import louvain
 from analysis.projection import actor_projection, adjacency
 from graph.convert import dataset_to_graph
-from ingest.synthetic import generate
+from synthetic import generate
 
 
 @pytest.fixture(scope="module")
