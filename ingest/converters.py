@@ -140,4 +140,3 @@ def converter(column: Column) -> Callable[[Any, Warn], Any]:
             return s
         return website
     raise AssertionError(f"no converter for column type {t!r}")  # the format definition is closed
-

@@ -103,4 +103,3 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(_NON_WORD.sub(" ", bare).split())
-

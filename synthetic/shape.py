@@ -36,4 +36,3 @@ def describe(ds: Dataset) -> dict[str, float]:
         "trade_union_share": float(np.mean([a.type == "trade_union" for a in ds.actors])),
         "unknown_amount_share": float(np.mean([f.amount is None for f in ds.funding])) if ds.funding else 0.0,
     }
-
