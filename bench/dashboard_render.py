@@ -128,7 +128,7 @@ def main() -> None:
     args = ap.parse_args()
     from graph.sqlite_store import SQLiteStore
     from ingest import ingest
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     results = {}
     with tempfile.TemporaryDirectory(prefix="partnet-bench-") as tmp:

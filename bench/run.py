@@ -321,7 +321,7 @@ def suite_child(n: int, seed: int) -> None:
     """Run in the subprocess: build the graph, run the suite, print one JSON line."""
     from bench.suite import run_suite
     from graph.convert import dataset_to_graph
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     t0 = _now()
     g = dataset_to_graph(generate(n, seed))
@@ -600,7 +600,7 @@ def run(args: argparse.Namespace) -> dict:
 
     from analysis.projection import actor_projection
     from graph.convert import dataset_to_graph
-    from ingest.synthetic import describe, generate
+    from synthetic import describe, generate
 
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     render_sizes = {int(x) for x in args.render_sizes.split(",") if x.strip()} if args.render_sizes else set()

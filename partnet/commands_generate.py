@@ -1,4 +1,4 @@
-"""``partnet generate``: write a synthetic dataset in the import format (see `ingest.synthetic`)."""
+"""``partnet generate``: write a synthetic dataset in the import format (see `synthetic`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def write_dataset(n_actors: int, seed: int, out: Path) -> dict[str, int]:
     Uses ``ingest.write_import_files`` (the import format's own writer) when it exists, else the
     generator's CSV writer with the same columns. Returns records per table.
     """
-    from ingest import synthetic
+    import synthetic
 
     try:
         from ingest import write_import_files  # type: ignore[attr-defined]

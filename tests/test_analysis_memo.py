@@ -14,7 +14,7 @@ from analysis.communities import louvain
 from analysis.projection import actor_projection, adjacency
 from analysis.spectral import _pagerank
 from graph.convert import dataset_to_graph
-from ingest.synthetic import generate
+from synthetic import generate
 
 
 @pytest.fixture(scope="module")

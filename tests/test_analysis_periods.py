@@ -88,7 +88,7 @@ def test_network_by_period_equals_the_figures_of_each_period_graph():
     import math
 
     from analysis.projection import active_in
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     g = dataset_to_graph(generate(1500, 2))
     lonely = sorted(v for v, d in g.nodes(data=True) if d.get("label") == "Actor")[0]

@@ -389,7 +389,7 @@ def test_layout_is_deterministic_and_fast() -> None:
 
 
 def test_community_aggregation_above_the_limit(tmp_path: Path, use_db, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     path = tmp_path / "synthetic.db"
     with SQLiteStore(path) as st:

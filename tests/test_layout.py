@@ -14,6 +14,7 @@ FORBIDDEN = {
     "ingest": {"analysis", "dashboard", "partnet"},
     "analysis": {"ingest", "dashboard", "partnet", "streamlit", "neo4j", "sqlite3"},
     "dashboard": {"partnet"},
+    "synthetic": {"ingest", "analysis", "dashboard", "partnet"},
 }
 
 

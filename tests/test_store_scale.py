@@ -21,7 +21,7 @@ from graph.neo4j_store import (
     _TooLarge,
 )
 from graph.sqlite_store import SQLiteStore
-from ingest.synthetic import generate
+from synthetic import generate
 
 
 def _plan(con: sqlite3.Connection, sql: str) -> str:

@@ -1,4 +1,4 @@
-"""The synthetic network generator (ingest.synthetic) and `partnet generate`."""
+"""The synthetic network generator (synthetic) and `partnet generate`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.model import ACTOR_TYPES, FIVE_FAMILIES, Dataset
-from ingest.synthetic import Params, describe, generate, generate_frames
+from synthetic import Params, describe, generate, generate_frames
 
 
 @pytest.fixture(scope="module")
