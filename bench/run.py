@@ -3,7 +3,7 @@
 
     python bench/run.py --sizes 1000,10000,100000 --out bench/results/$(date +%Y%m%d-%H%M).json
 
-For each size (actors; the data from `ingest.synthetic.generate` with ``--seed``):
+For each size (actors; the data from `synthetic.generate` with ``--seed``):
 
 - generation time and the data's shape;
 - SQLite: ``SQLiteStore.write`` (one transaction) records/s, and the read-back into NetworkX;
