@@ -85,6 +85,7 @@ _COMMAND_MODULES = (
     "partnet.commands_dashboard",
     "partnet.commands_generate",
     "partnet.commands_store",
+    "partnet.commands_methods",
 )
 
 

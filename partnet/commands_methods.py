@@ -1,0 +1,107 @@
+"""Network methods from the literature on the command line: ``partnet countries`` (the country
+co-participation network), ``partnet backbone``, ``partnet cores``, ``partnet communities`` and
+``partnet homophily``.
+
+Thin wrappers: read the graph from the store, call the function in `analysis`, print a table, CSV
+or JSON (records whose keys are the table's column names), or write a file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+__all__ = ["echo_frame", "register"]
+
+FORMATS = ("table", "csv", "json")
+
+
+def echo_frame(df: pd.DataFrame, fmt: str, *, title: str = "", note: str = "") -> None:
+    """Print ``df`` as an aligned table (with ``title`` and ``note``), CSV, or JSON records."""
+    from analysis.export import neutralise
+    from partnet.commands_analysis import format_table
+
+    if fmt == "csv":
+        click.echo(df.map(neutralise).to_csv(index=False), nl=False)
+    elif fmt == "json":
+        records = [{k: _json_value(v) for k, v in r.items()} for r in df.to_dict("records")]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        if title:
+            click.echo(f"{title}\n{'-' * len(title)}")
+        click.echo(format_table(df))
+        if note:
+            click.echo(f"  ({note})")
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                        help="table (readable), csv, or json (a list of records keyed by column name).")(fn)
+
+
+def register(cli: click.Group) -> None:
+    """Add ``countries`` (and the other network-method commands) to the ``partnet`` group."""
+    from partnet.cli import friendly_errors, store_options
+    from partnet.commands_analysis import _empty_notice, _read_graph
+
+    @cli.command("countries")
+    @click.option("--weight", type=click.Choice(["participations", "actor-pairs", "partnerships"]),
+                  default="participations", show_default=True,
+                  help="Tie weight: co-participations Σ n_i·n_j, distinct actor pairs, or shared partnerships.")
+    @click.option("--only", "only", default=None, metavar="CODES",
+                  help="Only these countries (ISO alpha-2, comma-separated; EL and UK accepted): the induced "
+                  "network, computed without the others.")
+    @click.option("--edges", is_flag=True, help="Print the weighted country pairs instead of the country table.")
+    @click.option("--backbone", "alpha", type=click.FloatRange(0, 1, min_open=True), default=None, metavar="ALPHA",
+                  help="With --edges or --out: keep only the disparity-filter backbone's pairs at "
+                  "significance ALPHA (e.g. 0.05).")
+    @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+                  help="Write the network to a file instead: .gexf, .graphml (the network), .csv or .xlsx "
+                  "(the country table and the pairs).")
+    @_format_option
+    @store_options
+    @friendly_errors
+    def countries(weight: str, only: str | None, edges: bool, alpha: float | None, out: str | None, fmt: str,
+                  store_kind: str | None, db_path: str | None) -> None:
+        """The country co-participation network: per country its memberships, partnerships, cross-border
+        partnerships, strength, weighted eigenvector (largest = 1) and weighted betweenness (distance =
+        1/weight); with --edges the weighted country pairs. Actors without a country are left out."""
+        from analysis.countries import country_edges, country_table, normalise_codes
+        from graph.errors import PartnetError
+
+        codes = normalise_codes(only)  # fail fast on a malformed code, before reading the store
+        if alpha is not None and not (edges or out):
+            raise PartnetError("--backbone selects country pairs: it needs --edges or --out",
+                               hint="add --edges to print the backbone's pairs, or --out FILE to write them")
+        g = _read_graph(store_kind, db_path)
+        if _empty_notice(g):
+            return
+        if out is not None:
+            from analysis.export_countries import export_country_network
+
+            for p in export_country_network(g, Path(out), weight=weight, only=codes, backbone=alpha):
+                click.echo(f"wrote {p}")
+            return
+        if edges:
+            df = country_edges(g, weight, only=codes)
+            if alpha is not None:
+                from analysis.backbone import country_backbone_edges
+
+                df = country_backbone_edges(g, alpha, weight=weight, only=codes)
+            echo_frame(df, fmt, title=f"Country pairs (weight = {weight})",
+                       note=f"{len(df):,} pairs; actors without a country left out")
+            return
+        df = country_table(g, weight, only=codes)
+        echo_frame(df, fmt, title=f"Country network (weight = {weight})", note=df.attrs.get("basis", ""))
