@@ -172,6 +172,7 @@ def graph_for_export(
     kind: str = "full",
     metrics: pd.DataFrame | None = None,
     communities: pd.DataFrame | pd.Series | Mapping | None = None,
+    projection: nx.Graph | None = None,
 ) -> nx.Graph:
     """A copy of the graph with clean attribute types for GEXF/GraphML, metrics added to the actors.
 
@@ -188,6 +189,9 @@ def graph_for_export(
         `actor_metrics` (computed when omitted).
     communities : optional
         Passed to `actor_metrics`.
+    projection : networkx.Graph, optional
+        The actor graph to use instead of `actor_projection` (e.g. a re-weighted projection or its
+        backbone, `analysis.tie_weights`, `analysis.backbone`): the ``"actors"`` graph and the metrics.
 
     Returns
     -------
@@ -202,7 +206,8 @@ def graph_for_export(
         raise PartnetError(f"unknown graph kind {kind!r}", hint="choose 'full' or 'actors'")
     from analysis.projection import actor_projection
 
-    proj = actor_projection(g) if kind == "actors" or metrics is None else None
+    proj = projection if projection is not None else (
+        actor_projection(g) if kind == "actors" or metrics is None else None)
     if metrics is None:
         metrics = actor_metrics(g, communities=communities, projection=proj)
     per_actor = {r["id"]: r for r in metrics.drop(columns=[c for c in ("name", "type", "family", "country", "city",

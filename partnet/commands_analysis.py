@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.memo import share
 
-__all__ = ["format_findings", "register"]
+__all__ = ["format_findings", "register", "tie_options"]
 
 #: Characters never echoed to a terminal: C0/C1 controls (escape sequences) and bidi overrides.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
@@ -104,6 +104,15 @@ def _empty_notice(g) -> bool:
     return False
 
 
+def tie_options(fn):
+    """Add ``--weight count|newman|jaccard`` (default count) and ``--min-shared K`` (stable ties) to a command."""
+    fn = click.option("--min-shared", type=click.IntRange(min=1), default=None, metavar="K",
+                      help="Stable ties only: keep ties with at least K shared partnerships.")(fn)
+    return click.option("--weight", type=click.Choice(["count", "newman", "jaccard"]), default="count",
+                        show_default=True, help="Tie weight of the actor network: count (shared partnerships + "
+                        "links), newman (Σ 1/(n−1): large consortia count less) or jaccard.")(fn)
+
+
 def register(cli: click.Group) -> None:
     """Add ``analyse``, ``export`` and ``report`` to the ``partnet`` command group."""
     # imported here, not at the top: partnet.cli imports this module while it is being set up
@@ -114,19 +123,22 @@ def register(cli: click.Group) -> None:
                   help="Rows in each ranked table.")
     @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
                   help="Composition rules file (.toml or .csv) to check, instead of analysis/rules.toml.")
+    @tie_options
     @store_options
     @friendly_errors
-    def analyse(top: int, rules_path: str | None, store_kind: str | None, db_path: str | None) -> None:
+    def analyse(top: int, rules_path: str | None, weight: str, min_shared: int | None, store_kind: str | None,
+                db_path: str | None) -> None:
         """Print the headline findings: families and countries, partnerships without a trade union,
         cross-border share, the most connected actors, brokers, isolated actors and funding dependence."""
         from analysis.gaps import check_rules, default_rules, load_rules
         from analysis.headline import headline
+        from analysis.tie_weights import weighted_projection
 
         rules = load_rules(rules_path) if rules_path else default_rules()  # fail fast on a bad rule file
         g = _read_graph(store_kind, db_path)
         if _empty_notice(g):
             return
-        findings = headline(g, top=top)
+        findings = headline(g, top=top, projection=weighted_projection(g, weight, min_shared=min_shared))
         click.echo(format_findings(findings))
         violations = check_rules(g, rules)
         title = (f"Composition rules not met ({len(violations)} violation(s) in "
@@ -141,9 +153,13 @@ def register(cli: click.Group) -> None:
     @click.option("--graph", "kind", type=click.Choice(["full", "actors"]), default="full", show_default=True,
                   help="For gexf/graphml: the whole graph (actors and partnerships) or the actor–actor network.")
     @click.argument("out", type=click.Path())
+    @tie_options
+    @click.option("--backbone", "alpha", type=click.FloatRange(0, 1, min_open=True), default=None, metavar="ALPHA",
+                  help="Write only the disparity-filter backbone of the actor ties at significance ALPHA.")
     @store_options
     @friendly_errors
-    def export_cmd(fmt: str, kind: str, out: str, store_kind: str | None, db_path: str | None) -> None:
+    def export_cmd(fmt: str, kind: str, out: str, weight: str, min_shared: int | None, alpha: float | None,
+                   store_kind: str | None, db_path: str | None) -> None:
         """Export the graph with families, centralities and communities to OUT.
 
         GEXF opens in Gephi; CSV writes a folder (the import-format tables plus actor_metrics.csv
@@ -151,9 +167,17 @@ def register(cli: click.Group) -> None:
         would run as formulas are written as text (a leading apostrophe).
         """
         from analysis.export import export
+        from analysis.tie_weights import weighted_projection
 
         g = _read_graph(store_kind, db_path)
-        kw = {"kind": kind} if fmt in ("gexf", "graphml") else {}
+        kw: dict = {"kind": kind} if fmt in ("gexf", "graphml") else {}
+        if weight != "count" or min_shared is not None or alpha is not None:
+            proj = weighted_projection(g, weight, min_shared=min_shared)
+            if alpha is not None:
+                from analysis.backbone import backbone
+
+                proj = backbone(proj, alpha)
+            kw["projection"] = proj
         paths = export(g, fmt, Path(out), **kw)
         for p in paths:
             click.echo(f"wrote {p}")

@@ -19,3 +19,15 @@ def test_crossborder_country_network(seed_db: Path, use_db) -> None:  # noqa: F8
     at.toggle(key="xb_net_backbone").set_value(True).run()
     assert_ok(at)
     assert "Backbone at α = 0.05: keeps" in texts(at)
+
+
+def test_network_tie_weight_and_backbone(seed_db: Path, use_db) -> None:  # noqa: F811
+    use_db(seed_db)
+    at = run_page("network")
+    assert_ok(at)
+    at.selectbox(key="net_tie_weight").set_value("newman").run()
+    assert_ok(at)
+    at.toggle(key="net_backbone").set_value(True).run()
+    assert_ok(at)
+    blob = texts(at)
+    assert "Backbone (disparity filter, α = 0.05): keeps" in blob and "(weight: newman)" in blob
