@@ -1,25 +1,44 @@
-"""Projections of the partnership graph: the filtered graph, the bipartite view, the actor–actor and
-partnership–partnership projections, and the actor × partnership incidence matrix.
+"""Projections of the partnership graph: the bipartite view, the actor–actor and partnership–partnership
+projections as NetworkX graphs, and the actor graph an analysis works on.
 
 Every analysis starts here. The input is the property graph of ``graph.convert.dataset_to_graph``
 (a ``networkx.MultiDiGraph`` whose nodes carry ``label`` "Actor"/"Partnership" and whose edges carry
 ``type`` MEMBER_OF, FUNDS, LINKED_TO or PART_OF). The projections are computed with sparse-matrix
 products (scipy), never with a Python loop over pairs of actors, so that graphs of 100,000 actors
 and 300,000 memberships project in seconds.
+
+This module holds the NetworkX views; the rest lives in two modules it re-exports, so every name
+is still importable from here:
+
+- `analysis.filters`: `Filters`, `filter_graph`, `active_in`, `actor_ids`, `partnership_ids`;
+- `analysis.matrices` (the sparse core): `incidence_matrix`, `adjacency`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import networkx as nx
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
-from analysis.memo import gc_paused, is_stable, keep_long_lived, peek, per_graph, remember
+# Filters and the sparse core are re-exported (see __all__): callers import them from here.
+from analysis.filters import (
+    Filters,
+    _is_actor,
+    _is_partnership,
+    active_in,
+    actor_ids,
+    filter_graph,
+    partnership_ids,
+)
+from analysis.matrices import (
+    _actor_edges,
+    _incidence,
+    _projection_pairs,
+    _upper_pairs,
+    adjacency,
+    incidence_matrix,
+)
+from analysis.memo import gc_paused, is_stable, keep_long_lived, per_graph, remember
 from graph.errors import PartnetError
 
 __all__ = [
@@ -35,167 +54,6 @@ __all__ = [
     "partnership_ids",
     "partnership_projection",
 ]
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What part of the graph an analysis looks at; an empty field means "no restriction".
-
-    Attributes
-    ----------
-    kinds : tuple of str
-        Keep only partnerships of these kinds (``development_partnership``, ``project``...).
-    programmes : tuple of str
-        Keep only partnerships funded under one of these programmes (a ``FUNDS`` edge with that
-        ``programme`` into the partnership or into one of its ``PART_OF`` ancestors).
-    countries : tuple of str
-        Keep only actors of these countries (ISO alpha-2; ``""`` selects actors without a country,
-        i.e. European and international bodies).
-    period : (int or None, int or None) or None
-        Keep only partnerships active at some time in ``[first, last]`` (inclusive; ``None`` on one
-        side leaves it open). A partnership without an end year is read as still running (open
-        end), one without a start year as running since an unknown time (open start); one with no
-        year at all is dropped when a period is set.
-    partnerships : tuple of str
-        Keep only these partnership ids.
-
-    Partnership filters and actor filters combine with AND; edges are kept when both ends are kept.
-    """
-
-    kinds: tuple[str, ...] = ()
-    programmes: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    period: tuple[int | None, int | None] | None = None
-    partnerships: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for name in ("kinds", "programmes", "countries", "partnerships"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                object.__setattr__(self, name, (value,))
-            elif not isinstance(value, tuple):
-                object.__setattr__(self, name, tuple(value))
-        if self.period is not None:
-            if len(self.period) != 2:
-                raise PartnetError(f"period {self.period!r} is not a pair (first year, last year)",
-                                   hint="give two years, e.g. (2001, 2008), or None for an open side")
-            lo, hi = self.period
-            if lo is not None and hi is not None and lo > hi:
-                raise PartnetError(f"period {lo}-{hi} ends before it starts",
-                                   hint=f"swap the years: {hi}-{lo}")
-            object.__setattr__(self, "period", (lo, hi))
-
-    @property
-    def is_empty(self) -> bool:
-        """True when the filters keep the whole graph."""
-        return not (self.kinds or self.programmes or self.countries or self.partnerships
-                    or (self.period is not None and self.period != (None, None)))
-
-
-def _is_actor(d: dict) -> bool:
-    return d.get("label") == "Actor"
-
-
-def _is_partnership(d: dict) -> bool:
-    return d.get("label") == "Partnership"
-
-
-def actor_ids(g: nx.Graph) -> list[str]:
-    """Ids of the actor nodes of ``g`` (``label == "Actor"``), sorted."""
-    return sorted(n for n, d in g.nodes(data=True) if _is_actor(d))
-
-
-def partnership_ids(g: nx.Graph) -> list[str]:
-    """Ids of the partnership nodes of ``g`` (``label == "Partnership"``), sorted."""
-    return sorted(n for n, d in g.nodes(data=True) if _is_partnership(d))
-
-
-def _year(value: object) -> int | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value)  # type: ignore[call-overload]
-
-
-def active_in(d: dict, period: tuple[int | None, int | None] | None) -> bool:
-    """Whether a partnership (its node attributes ``d``) overlaps ``period`` (see `Filters.period`).
-
-    A missing ``start_year`` or ``end_year`` leaves that side open; a partnership with neither is
-    not placed in any period.
-
-    >>> active_in({"start_year": 2001, "end_year": 2004}, (2004, 2008))
-    True
-    >>> active_in({"start_year": 2001, "end_year": None}, (2010, None))
-    True
-    >>> active_in({"start_year": None, "end_year": None}, (2000, 2010))
-    False
-    """
-    if period is None or period == (None, None):
-        return True
-    start, end = _year(d.get("start_year")), _year(d.get("end_year"))
-    if start is None and end is None:
-        return False
-    lo, hi = period
-    return (hi is None or start is None or start <= hi) and (lo is None or end is None or end >= lo)
-
-
-def _funded_under(g: nx.MultiDiGraph, programmes: Iterable[str]) -> set[str]:
-    """Partnerships funded under one of ``programmes``, directly or through a PART_OF ancestor."""
-    wanted = set(programmes)
-    direct = {v for _, v, d in g.edges(data=True) if d.get("type") == "FUNDS" and d.get("programme") in wanted}
-    children: dict[str, list[str]] = {}
-    for u, v, d in g.edges(data=True):
-        if d.get("type") == "PART_OF":
-            children.setdefault(v, []).append(u)
-    out, stack = set(), list(direct)
-    while stack:  # descend PART_OF from every directly funded node
-        n = stack.pop()
-        if n in out:
-            continue
-        out.add(n)
-        stack.extend(children.get(n, ()))
-    return out
-
-
-def filter_graph(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.MultiDiGraph:
-    """Return the part of the property graph selected by ``filters`` (a new graph; ``g`` is unchanged).
-
-    Parameters
-    ----------
-    g : networkx.MultiDiGraph
-        The property graph (``graph.convert.dataset_to_graph``).
-    filters : Filters or None
-        ``None`` or empty filters return a copy of the whole graph.
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        Partnerships kept by kind, programme (funded by), period overlap and id; actors kept by
-        country; every edge whose two ends are kept, with its attributes.
-
-    Notes
-    -----
-    Actors are not dropped because their partnerships were: an actor whose every partnership is
-    filtered out stays in the graph (isolated), so that isolation analyses still see it.
-    """
-    if filters is None or filters.is_empty:
-        return g.copy()
-    funded = _funded_under(g, filters.programmes) if filters.programmes else None
-    kinds, ids, countries = set(filters.kinds), set(filters.partnerships), set(filters.countries)
-    keep = []
-    for n, d in g.nodes(data=True):
-        if _is_partnership(d):
-            if kinds and d.get("kind") not in kinds:
-                continue
-            if ids and n not in ids:
-                continue
-            if funded is not None and n not in funded:
-                continue
-            if not active_in(d, filters.period):
-                continue
-        elif _is_actor(d) and countries and (d.get("country") or "") not in countries:
-            continue
-        keep.append(n)
-    return g.subgraph(keep).copy()
 
 
 def bipartite_graph(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.Graph:
@@ -237,102 +95,6 @@ def bipartite_graph(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.Gr
                 and b.nodes[v]["bipartite"] == 1:
             b.add_edge(u, v, role=d.get("role", ""))
     return b
-
-
-def incidence_matrix(
-    g: nx.MultiDiGraph, filters: Filters | None = None
-) -> tuple[sp.csr_matrix, list[str], list[str]]:
-    """The actor × partnership incidence matrix of the MEMBER_OF ties.
-
-    Parameters
-    ----------
-    g : networkx.MultiDiGraph
-        The property graph.
-    filters : Filters or None
-        Applied first with `filter_graph`.
-
-    Returns
-    -------
-    (scipy.sparse.csr_matrix, list of str, list of str)
-        ``B`` of shape (actors, partnerships) with ``B[i, j] = 1`` when actor ``i`` is a member of
-        partnership ``j`` (a float64 0/1 matrix), the actor ids (rows, sorted) and the partnership
-        ids (columns, sorted).
-    """
-    if filters is None or filters.is_empty:
-        b, actors, parts = per_graph(g, ("incidence",), lambda: _incidence_of(g))
-        return b.copy(), list(actors), list(parts)
-    return _incidence_of(filter_graph(g, filters))
-
-
-def _incidence_of(h: nx.MultiDiGraph) -> tuple[sp.csr_matrix, list[str], list[str]]:
-    actors, parts = actor_ids(h), partnership_ids(h)
-    return _incidence(h, actors, parts), actors, parts
-
-
-def _actor_edges(h: nx.MultiDiGraph, actors: list[str], parts: list[str]) -> tuple[np.ndarray, ...]:
-    """Index pairs of the MEMBER_OF (actor, partnership) and LINKED_TO (actor, actor) edges of ``h``.
-
-    One pass over the out-edges of the actors only (both types leave an actor), reading each
-    edge's ``type`` from the graph's own adjacency dicts; self-links are left out.
-    """
-    row_of = {a: i for i, a in enumerate(actors)}
-    col_of = {p: j for j, p in enumerate(parts)}
-    m_rows, m_cols, l_rows, l_cols = [], [], [], []
-    adj = h._adj  # the raw dict of dicts behind h.adj (no view objects per access)
-    for a, i in row_of.items():
-        for v, keyed in adj[a].items():
-            for d in keyed.values():
-                t = d.get("type")
-                if t == "MEMBER_OF":
-                    j = col_of.get(v)
-                    if j is not None:
-                        m_rows.append(i)
-                        m_cols.append(j)
-                elif t == "LINKED_TO" and v != a:
-                    k = row_of.get(v)
-                    if k is not None:
-                        l_rows.append(i)
-                        l_cols.append(k)
-    return tuple(np.asarray(x, dtype=np.int64) for x in (m_rows, m_cols, l_rows, l_cols))
-
-
-def _incidence(h: nx.MultiDiGraph, actors: list[str], parts: list[str],
-               edges: tuple[np.ndarray, ...] | None = None) -> sp.csr_matrix:
-    m_rows, m_cols, _, _ = edges if edges is not None else _actor_edges(h, actors, parts)
-    b = sp.csr_matrix((np.ones(len(m_rows)), (m_rows, m_cols)), shape=(len(actors), len(parts)))
-    b.sum_duplicates()
-    b.data[:] = 1.0  # a repeated tie counts once
-    return b
-
-
-def _upper(m: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns (i < j, sorted by (i, j)) and values of the nonzeros above the diagonal of ``m``."""
-    u = sp.triu(m, k=1).tocsr()
-    u.eliminate_zeros()
-    u.sort_indices()
-    rows = np.repeat(np.arange(u.shape[0], dtype=np.int64), np.diff(u.indptr))
-    return rows, u.indices.astype(np.int64), u.data
-
-
-def _upper_pairs(*mats: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Row/col indices (i < j) of the union of the mats' nonzeros above the diagonal, each mat's values there.
-
-    The mats are symmetric and non-negative; pairs come out sorted by (i, j). Mats with the same
-    pattern (the shared-count and Newman products) are aligned directly; others are merged on
-    the pair key ``i · n + j``.
-    """
-    n = mats[0].shape[0]
-    ups = [_upper(m) for m in mats]
-    i, j = ups[0][0], ups[0][1]
-    if all(np.array_equal(u[0], i) and np.array_equal(u[1], j) for u in ups[1:]):
-        return i, j, [u[2] for u in ups]
-    keys = [u[0] * n + u[1] for u in ups]
-    union, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    values, start = [], 0
-    for k, u in zip(keys, ups, strict=True):
-        values.append(np.bincount(inverse[start:start + len(k)], weights=u[2], minlength=len(union)))
-        start += len(k)
-    return union // n, union % n, values
 
 
 def _graph_from_pairs(
@@ -469,115 +231,6 @@ def _actor_projection(h: nx.MultiDiGraph, include_links: bool) -> nx.Graph:
         nx.freeze(proj)
         remember(proj, ("pairs",), (actors, i, j, {"weight": w, "shared": s, "newman": nw, "links": lk}))
     return proj
-
-
-def _projection_pairs(shared: sp.spmatrix, newman: sp.spmatrix, links: sp.spmatrix | None
-                      ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Ties (i < j, sorted) of the projection with their shared count, Newman weight and link count.
-
-    The shared-count and Newman products have the same pattern (a shared partnership has two
-    members or more, so its Newman term is positive); links are merged in with one sparse sum
-    that carries the link count in the high part of each value (shared counts stay below 2**26).
-    """
-    su, nu = sp.triu(shared, k=1).tocsr(), sp.triu(newman, k=1).tocsr()
-    for m in (su, nu):
-        m.eliminate_zeros()
-        m.sort_indices()
-    if not (np.array_equal(su.indptr, nu.indptr) and np.array_equal(su.indices, nu.indices)):
-        return _general_pairs(shared, newman, links)
-    if links is None:
-        rows = np.repeat(np.arange(su.shape[0], dtype=np.int64), np.diff(su.indptr))
-        return rows, su.indices.astype(np.int64), [su.data, nu.data, np.zeros(len(su.data))]
-    big = float(2 ** 26)
-    lu = sp.triu(links, k=1).tocsr()
-    both = (su + lu * big).tocsr()
-    both.sort_indices()
-    lk = np.floor(both.data / big)
-    s = both.data - lk * big
-    nw = np.zeros(len(s))
-    nw[s > 0] = nu.data  # the shared entries, in the same (i, j) order
-    rows = np.repeat(np.arange(both.shape[0], dtype=np.int64), np.diff(both.indptr))
-    return rows, both.indices.astype(np.int64), [s, nw, lk]
-
-
-def _general_pairs(shared: sp.spmatrix, newman: sp.spmatrix, links: sp.spmatrix | None
-                   ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    mats = [shared, newman] + ([links] if links is not None else [])
-    i, j, values = _upper_pairs(*mats)
-    return i, j, values if links is not None else [*values, np.zeros(len(i))]
-
-
-def _symmetric(n: int, i: np.ndarray, j: np.ndarray, values: np.ndarray | None) -> sp.csr_array:
-    """The symmetric n × n CSR matrix with ``values`` (1 when None) at (i, j) and (j, i)."""
-    data = np.ones(len(i)) if values is None else np.asarray(values, dtype=float)
-    m = sp.csr_array((np.concatenate([data, data]), (np.concatenate([i, j]), np.concatenate([j, i]))),
-                     shape=(n, n))
-    m.sort_indices()
-    return m
-
-
-def adjacency(g: nx.Graph, weight: str | None = "weight", nodelist: list | None = None
-              ) -> tuple[list, sp.csr_array]:
-    """The nodes of an undirected graph sorted by ``str`` and its symmetric adjacency matrix (CSR) in that order.
-
-    Parameters
-    ----------
-    g : networkx.Graph
-        Typically an actor projection.
-    weight : str or None
-        Edge attribute giving the entries (1 when the attribute is missing); ``None``: 1 per tie.
-    nodelist : list or None
-        Rows and columns in this order (every node of ``g`` once) instead of sorted by ``str``.
-
-    Returns
-    -------
-    (list, scipy.sparse.csr_array)
-        The same matrix as ``networkx.to_scipy_sparse_array(g, nodelist=nodes, weight=weight)``
-        (float64; self-loops kept on the diagonal). A fresh copy: the caller may modify it.
-
-    Notes
-    -----
-    The projection of a frozen graph is frozen and shared (see `actor_projection`); its
-    matrices are kept from the projection's own sparse products, so every analysis of it
-    reads them instead of converting the graph again (seconds for a million ties). Other graphs
-    are converted with one pass over their adjacency dicts.
-    """
-    nodes, m = per_graph(g, ("adjacency", weight), lambda: _from_pairs(g, weight) or _convert(g, weight))
-    if nodelist is None or nodelist == nodes:
-        return nodes, m.copy()
-    index = {v: k for k, v in enumerate(nodes)}
-    order = np.array([index[v] for v in nodelist], dtype=np.int64)
-    return list(nodelist), m[order][:, order].tocsr()
-
-
-def _from_pairs(g: nx.Graph, weight: str | None) -> tuple[list, sp.csr_array] | None:
-    """The matrix of a shared projection from the tie arrays it kept, or None (not one, or another attribute)."""
-    kept = peek(g, ("pairs",))
-    if kept is None or (weight is not None and weight not in kept[3]):
-        return None
-    nodes, i, j, values = kept
-    return nodes, _symmetric(len(nodes), i, j, None if weight is None else values[weight])
-
-
-def _convert(g: nx.Graph, weight: str | None) -> tuple[list, sp.csr_array]:
-    nodes = sorted(g, key=str)
-    index = {v: k for k, v in enumerate(nodes)}
-    n = len(nodes)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    cols: list[int] = []
-    data: list[float] = []
-    adj = g._adj
-    for k, v in enumerate(nodes):
-        nbrs = adj[v]
-        cols.extend(index[u] for u in nbrs)
-        if weight is None:
-            data.extend([1.0] * len(nbrs))
-        else:
-            data.extend(d.get(weight, 1) for d in nbrs.values())
-        indptr[k + 1] = len(cols)
-    m = sp.csr_array((np.asarray(data, dtype=float), np.asarray(cols, dtype=np.int64), indptr), shape=(n, n))
-    m.sort_indices()
-    return nodes, m
 
 
 def partnership_projection(g: nx.MultiDiGraph, filters: Filters | None = None) -> nx.Graph:

@@ -9,6 +9,8 @@ import pytest
 
 MODULES = [
     "analysis.projection",
+    "analysis.filters",
+    "analysis.matrices",
     "analysis.centrality",
     "analysis.brokers",
     "analysis.fragility",
