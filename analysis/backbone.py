@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.matrices import adjacency
 from graph.errors import PartnetError
 
 __all__ = ["backbone", "country_backbone_edges", "disparity_pvalues"]
@@ -101,8 +102,6 @@ def backbone(g: nx.Graph, alpha: float = 0.05, *, weight: str = "weight") -> nx.
        complex weighted networks", PNAS 106(16), 6483–6488 (2009).
     """
     _check_alpha(alpha)
-    from analysis.projection import adjacency
-
     nodes, a = adjacency(g, weight)
     up = sp.triu(a, k=1).tocoo()
     keep = up.data > 0

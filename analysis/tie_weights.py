@@ -19,8 +19,10 @@ import networkx as nx
 import numpy as np
 
 from analysis._igraph import tie_weights, to_igraph
+from analysis.filters import Filters
+from analysis.matrices import incidence_matrix
 from analysis.memo import is_stable, per_graph, remember
-from analysis.projection import Filters, _graph_from_pairs, actor_projection, incidence_matrix
+from analysis.projection import _graph_from_pairs, actor_projection
 from graph.errors import PartnetError
 
 __all__ = ["DEFAULT_TIE_WEIGHT", "TIE_WEIGHTS", "check_tie_weight", "weighted_projection"]
