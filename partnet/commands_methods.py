@@ -54,7 +54,7 @@ def _format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 def register(cli: click.Group) -> None:
     """Add ``countries`` (and the other network-method commands) to the ``partnet`` group."""
     from partnet.cli import friendly_errors, store_options
-    from partnet.commands_analysis import _empty_notice, _read_graph
+    from partnet.commands_analysis import _empty_notice, _read_graph, tie_options
 
     @cli.command("countries")
     @click.option("--weight", type=click.Choice(["participations", "actor-pairs", "partnerships"]),
@@ -105,3 +105,28 @@ def register(cli: click.Group) -> None:
             return
         df = country_table(g, weight, only=codes)
         echo_frame(df, fmt, title=f"Country network (weight = {weight})", note=df.attrs.get("basis", ""))
+
+    @cli.command("backbone")
+    @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True), default=0.05, show_default=True,
+                  help="Significance level: keep ties whose disparity p-value is below ALPHA.")
+    @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+                  help="Ties printed in the table format (csv and json print all).")
+    @tie_options
+    @_format_option
+    @store_options
+    @friendly_errors
+    def backbone_cmd(alpha: float, top: int, weight: str, min_shared: int | None, fmt: str,
+                     store_kind: str | None, db_path: str | None) -> None:
+        """The disparity-filter backbone (Serrano, Boguñá & Vespignani 2009) of the weighted actor network:
+        the ties that carry a significant share of at least one end's strength, most significant first."""
+        from analysis.backbone import backbone_ties
+        from analysis.tie_weights import weighted_projection
+
+        g = _read_graph(store_kind, db_path)
+        if _empty_notice(g):
+            return
+        df = backbone_ties(weighted_projection(g, weight, min_shared=min_shared), alpha)
+        a = df.attrs
+        note = (f"keeps {a['kept']:,} of {a['ties']:,} ties ({a['kept'] / max(a['ties'], 1):.0%}) at alpha = {alpha}, "
+                f"weight = {weight}; {a['actors_with_ties']:,} actors keep a tie")
+        echo_frame(df.head(top) if fmt == "table" else df, fmt, title="Backbone ties", note=note)
