@@ -174,3 +174,51 @@ def register(cli: click.Group) -> None:
             note += (f"; stability: mean adjusted Rand index {s['mean_ari']:.3f} across {runs} seeds "
                      f"(min {s['min_ari']:.3f})")
         echo_frame(df.head(top) if fmt == "table" else df, fmt, title=f"Communities ({method})", note=note)
+
+    @cli.command("cores")
+    @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+                  help="Actors printed in the table format (csv and json print all).")
+    @click.option("--intermediated", "only_inter", is_flag=True,
+                  help="List only the intermediated actors (one partner links them to the largest component).")
+    @tie_options
+    @_format_option
+    @store_options
+    @friendly_errors
+    def cores_cmd(top: int, only_inter: bool, weight: str, min_shared: int | None, fmt: str, store_kind: str | None,
+                  db_path: str | None) -> None:
+        """Core and periphery: the k-core shell of every actor (highest first), the main core's share of the
+        actors, and the intermediated actors. --min-shared K reads it on the stable-tie graph."""
+        from analysis.cores import core_periphery
+        from analysis.tie_weights import weighted_projection
+
+        g = _read_graph(store_kind, db_path)
+        if _empty_notice(g):
+            return
+        df = core_periphery(weighted_projection(g, weight, min_shared=min_shared))
+        a = df.attrs
+        if only_inter:
+            df = df[df["intermediated"]].reset_index(drop=True)
+        basis = f"ties with at least {min_shared} shared partnerships" if min_shared else "every tie"
+        note = (f"main core: {a['max_core']}-core of {a['main_core_size']:,} actors ({a['main_core_share']:.1%} of "
+                f"all); largest component {a['largest_component']:,} actors, {a['intermediated']:,} intermediated; "
+                f"on {basis}")
+        echo_frame(df.head(top) if fmt == "table" else df, fmt, title="Core and periphery (k-core shells)", note=note)
+
+    @cli.command("homophily")
+    @tie_options
+    @_format_option
+    @store_options
+    @friendly_errors
+    def homophily_cmd(weight: str, min_shared: int | None, fmt: str, store_kind: str | None,
+                      db_path: str | None) -> None:
+        """Homophily by family, country and type: attribute assortativity (Newman 2003) and the E-I index
+        (Krackhardt & Stern), with the share of ties inside a group."""
+        from analysis.homophily import homophily
+        from analysis.tie_weights import weighted_projection
+
+        g = _read_graph(store_kind, db_path)
+        if _empty_notice(g):
+            return
+        df = homophily(weighted_projection(g, weight, min_shared=min_shared))
+        echo_frame(df, fmt, title="Homophily (assortativity: 1 = ties inside groups, 0 = chance; "
+                   "E-I: -1 inside, +1 outside)", note=df.attrs["basis"])
