@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.brokers import network_ei_index
+from analysis.brokers import _ei
 from analysis.filters import Filters
 from analysis.matrices import adjacency
 from analysis.projection import as_actor_graph
@@ -59,29 +59,14 @@ def assortativity(g: nx.Graph, attribute: str, *, skip_empty: bool = False) -> f
     0.333
     """
     nodes, a = adjacency(g, None)
-    codes, _ = pd.factorize(pd.Series([_text(g.nodes[v].get(attribute)) for v in nodes], dtype=object))
-    codes = codes.astype(np.int64)
-    if skip_empty:
-        empty = np.array([_text(g.nodes[v].get(attribute)) == "" for v in nodes], dtype=bool)
-        codes[empty] = -1
     up = sp.triu(a, k=0).tocoo()
-    cu, cv = codes[up.row], codes[up.col]
-    ok = (cu >= 0) & (cv >= 0)
-    cu, cv = cu[ok], cv[ok]
-    if not len(cu):
-        return float("nan")
-    k = int(codes.max()) + 1
-    m = sp.coo_matrix((np.ones(2 * len(cu)), (np.concatenate([cu, cv]), np.concatenate([cv, cu]))),
-                      shape=(k, k)).toarray()
-    e = m / m.sum()
-    share = e.sum(axis=1)
-    expected = float(share @ share)
-    return float((np.trace(e) - expected) / (1 - expected)) if expected < 1 else float("nan")
+    cu, cv = _tie_groups(g, nodes, up, attribute, skip_empty)
+    return _assortativity(cu, cv)
 
 
 def homophily(g: nx.Graph, attributes: Iterable[str] = HOMOPHILY_ATTRIBUTES,
               filters: Filters | None = None) -> pd.DataFrame:
-    """Assortativity and E-I index of the actor network by each attribute (family, country, type).
+    """Assortativity and E-I index of the actor network by each attribute (family, country and type).
 
     Parameters
     ----------
@@ -96,7 +81,13 @@ def homophily(g: nx.Graph, attributes: Iterable[str] = HOMOPHILY_ATTRIBUTES,
         One row per attribute: ``attribute, groups`` (distinct non-empty values), ``actors`` and
         ``ties`` counted (for ``country``, actors without a country and their ties are left out),
         ``within_share`` (share of those ties inside a group), ``assortativity`` (`assortativity`)
-        and ``ei`` (`analysis.brokers.network_ei_index` on the same actors).
+        and ``ei`` (the whole-network E-I index of `analysis.brokers.network_ei_index`, ties
+        counted once, on the same actors).
+
+    Notes
+    -----
+    One pass over the tie arrays of the projection (`analysis.matrices.adjacency`) per attribute;
+    the E-I index is `analysis.brokers`' own formula applied to those tie groups.
 
     References
     ----------
@@ -107,24 +98,48 @@ def homophily(g: nx.Graph, attributes: Iterable[str] = HOMOPHILY_ATTRIBUTES,
        networks", Annual Review of Sociology 27, 415–444 (2001).
     """
     proj = as_actor_graph(g, filters)
+    nodes, a = adjacency(proj, None)
+    up = sp.triu(a, k=1).tocoo()  # each tie once, no self-ties (as the E-I index counts them)
     rows = []
     for attr in attributes:
         skip = attr == "country"
-        h = proj
-        if skip:
-            h = proj.subgraph([v for v, d in proj.nodes(data=True) if _text(d.get(attr))])
-        values = [_text(d.get(attr)) for _, d in h.nodes(data=True)]
-        nodes, a = adjacency(h, None) if h.number_of_nodes() else ([], sp.csr_array((0, 0)))
-        group = np.array([_text(h.nodes[v].get(attr)) for v in nodes], dtype=object)
-        up = sp.triu(a, k=1).tocoo()
-        ties = len(up.row)
-        within = float((group[up.row] == group[up.col]).mean()) if ties else float("nan")
-        rows.append((attr, len({x for x in values if x}), h.number_of_nodes(), ties, within,
-                     assortativity(h, attr), network_ei_index(h, attr) if ties else float("nan")))
+        values = np.array([_text(proj._node[v].get(attr)) for v in nodes], dtype=object)
+        cu, cv = _tie_groups(proj, nodes, up, attr, skip, values=values)
+        same = cu == cv
+        edges = pd.DataFrame({"gu": cu, "gv": cv, "w": np.ones(len(cu))})
+        actors = int((values != "").sum()) if skip else len(nodes)
+        rows.append((attr, len(set(values.tolist()) - {""}), actors, len(cu),
+                     float(same.mean()) if len(cu) else float("nan"), _assortativity(cu, cv), _ei(edges)))
     cols = ["attribute", "groups", "actors", "ties", "within_share", "assortativity", "ei"]
     df = pd.DataFrame(rows, columns=cols)
     df.attrs["basis"] = "ties of the actor network counted once each; country: actors with a country only"
     return df
+
+
+def _tie_groups(g: nx.Graph, nodes: list, up: sp.coo_matrix, attribute: str, skip_empty: bool, *,
+                values: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Group codes of both ends of every tie in ``up`` (ties with an empty end dropped when ``skip_empty``)."""
+    if values is None:
+        values = np.array([_text(g._node[v].get(attribute)) for v in nodes], dtype=object)
+    codes, _ = pd.factorize(pd.Series(values, dtype=object))
+    codes = codes.astype(np.int64)
+    if skip_empty:
+        codes[values == ""] = -1
+    cu, cv = codes[up.row], codes[up.col]
+    ok = (cu >= 0) & (cv >= 0)
+    return cu[ok], cv[ok]
+
+
+def _assortativity(cu: np.ndarray, cv: np.ndarray) -> float:
+    if not len(cu):
+        return float("nan")
+    k = int(max(cu.max(), cv.max())) + 1
+    m = sp.coo_matrix((np.ones(2 * len(cu)), (np.concatenate([cu, cv]), np.concatenate([cv, cu]))),
+                      shape=(k, k)).toarray()
+    e = m / m.sum()
+    share = e.sum(axis=1)
+    expected = float(share @ share)
+    return float((np.trace(e) - expected) / (1 - expected)) if expected < 1 else float("nan")
 
 
 def _text(value: object) -> str:

@@ -19,7 +19,7 @@ import networkx as nx
 
 from analysis.memo import share
 
-__all__ = ["STEPS", "run_suite"]
+__all__ = ["METHOD_STEPS", "STEPS", "run_suite"]
 
 
 def _m(name: str) -> Any:
@@ -80,6 +80,22 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
     ("export tables", lambda c: _m("export").actor_metrics(c["g"], communities=c.get("comm"), projection=c["proj"],
                                                            centrality=c.get("cent"))),
 ]
+
+
+#: The network methods (issue 16), one step each; `bench/methods.py` times them one by one.
+METHOD_STEPS: list[tuple[str, Callable[[dict], Any]]] = [
+    ("countries", lambda c: (_m("countries").country_table(c["g"]), _m("countries").country_edges(c["g"]))),
+    ("tie weights (newman)", lambda c: c.__setitem__("newman", _m("tie_weights").weighted_projection(c["g"], "newman"))),
+    ("stable ties (min 2 shared)", lambda c: c.__setitem__("stable", _m("tie_weights").weighted_projection(
+        c["g"], min_shared=2))),
+    ("backbone (newman, 0.05)", lambda c: _m("backbone").backbone_ties(c["newman"], 0.05)),
+    ("leiden", lambda c: c.__setitem__("leiden", _m("leiden").leiden(c["proj"]))),
+    ("leiden labels", lambda c: _m("leiden").labelled_communities(c["proj"], c["leiden"])),
+    ("cores (all ties, stable ties)", lambda c: (_m("cores").core_periphery(c["proj"]),
+                                                 _m("cores").core_periphery(c["stable"]))),
+    ("homophily", lambda c: _m("homophily").homophily(c["proj"])),
+]
+STEPS += METHOD_STEPS
 
 
 def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any]]] | None = None,

@@ -138,6 +138,8 @@ def register(cli: click.Group) -> None:
                   help="Leiden only: modularity with a resolution, or the Constant Potts Model.")
     @click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
                   help="Higher gives more, smaller communities (for CPM: the density a community must exceed).")
+    @click.option("--engine", type=click.Choice(["igraph", "leidenalg"]), default="igraph", show_default=True,
+                  help="Leiden only: igraph's C implementation (fast) or leidenalg (the reference one).")
     @click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same result).")
     @click.option("--runs", type=click.IntRange(min=0), default=10, show_default=True,
                   help="Seeds for the stability figure (mean adjusted Rand index); 0 or 1 skips it.")
@@ -147,7 +149,8 @@ def register(cli: click.Group) -> None:
     @_format_option
     @store_options
     @friendly_errors
-    def communities_cmd(method: str, objective: str, resolution: float, seed: int, runs: int, top: int, weight: str,
+    def communities_cmd(method: str, objective: str, resolution: float, engine: str, seed: int, runs: int, top: int,
+                        weight: str,
                         min_shared: int | None, fmt: str, store_kind: str | None, db_path: str | None) -> None:
         """Communities of the actor network (Leiden or Louvain, seeded), one row per community labelled by its
         dominant country and family and its best-connected member, with how stable they are across seeds."""
@@ -161,7 +164,7 @@ def register(cli: click.Group) -> None:
             return
         proj = weighted_projection(g, weight, min_shared=min_shared)
         if method == "leiden":
-            frame = leiden(proj, objective=objective, resolution=resolution, seed=seed)
+            frame = leiden(proj, objective=objective, resolution=resolution, seed=seed, engine=engine)
         else:
             from analysis.communities import louvain
 
@@ -170,7 +173,8 @@ def register(cli: click.Group) -> None:
         note = (f"{method}, {objective} resolution {resolution}, seed {seed}, weight {weight}: "
                 f"{frame.attrs['n_communities']:,} communities, modularity {frame.attrs['modularity']:.3f}")
         if runs >= 2:
-            s = stability(proj, method, seeds=range(seed, seed + runs), objective=objective, resolution=resolution)
+            s = stability(proj, method, seeds=range(seed, seed + runs), objective=objective, resolution=resolution,
+                          engine=engine)
             note += (f"; stability: mean adjusted Rand index {s['mean_ari']:.3f} across {runs} seeds "
                      f"(min {s['min_ari']:.3f})")
         echo_frame(df.head(top) if fmt == "table" else df, fmt, title=f"Communities ({method})", note=note)

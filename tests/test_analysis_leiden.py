@@ -23,8 +23,9 @@ def planted(seed: int = 1) -> nx.Graph:
     return nx.relabel_nodes(g, {v: f"a{v:03d}" for v in g})
 
 
-def test_deterministic_and_finds_the_planted_blocks():
-    a, b = leiden(planted()), leiden(planted())  # two fresh graphs: nothing shared
+@pytest.mark.parametrize("engine", ["igraph", "leidenalg"])
+def test_deterministic_and_finds_the_planted_blocks(engine):
+    a, b = leiden(planted(), engine=engine), leiden(planted(), engine=engine)  # two fresh graphs: nothing shared
     assert a["community"].tolist() == b["community"].tolist()
     truth = [int(i[1:]) // 30 for i in a["id"]]
     assert adjusted_rand_index(a["community"], truth) > 0.95
@@ -33,10 +34,11 @@ def test_deterministic_and_finds_the_planted_blocks():
         nx.community.modularity(planted(), [set(x["id"]) for _, x in a.groupby("community")]))
 
 
-def test_cpm_resolution():
+@pytest.mark.parametrize("engine", ["igraph", "leidenalg"])
+def test_cpm_resolution(engine):
     g = planted()
-    coarse = leiden(g, objective="cpm", resolution=0.05)
-    fine = leiden(g, objective="cpm", resolution=0.9)
+    coarse = leiden(g, objective="cpm", resolution=0.05, engine=engine)
+    fine = leiden(g, objective="cpm", resolution=0.9, engine=engine)
     assert coarse.attrs["n_communities"] < fine.attrs["n_communities"]
     with pytest.raises(PartnetError):
         leiden(g, objective="surprise")
@@ -56,6 +58,9 @@ def test_stability_and_labels():
     s = stability(g, seeds=range(10))
     assert s["runs"] == 10 and 0.9 < s["mean_ari"] <= 1.0 and s["min_ari"] <= s["mean_ari"]
     assert stability(g, "louvain", seeds=range(3))["mean_ari"] > 0.9
+    assert stability(g, seeds=range(3), engine="leidenalg")["mean_ari"] > 0.9
+    # the two engines implement one algorithm: they agree on the planted structure
+    assert adjusted_rand_index(leiden(g)["community"], leiden(g, engine="leidenalg")["community"]) > 0.95
     frame = leiden(g)
     table = labelled_communities(g, frame)
     assert table["size"].sum() == 150 and len(table) == 5
@@ -83,6 +88,8 @@ def test_cli_communities(tmp_path):
     res = run(cli, ["communities", *db])
     assert res.exit_code == 0, res.output
     assert "stability: mean adjusted Rand index" in res.output
+    res = run(cli, ["communities", *db, "--engine", "leidenalg", "--objective", "cpm", "--resolution", "0.5"])
+    assert res.exit_code == 0 and "leiden, cpm resolution 0.5" in res.output
     rows = json.loads(run(cli, ["communities", *db, "--method", "louvain", "--format", "json", "--runs", "0"]).output)
     assert {"community", "size", "label", "best_connected"} <= set(rows[0])
     res = run(cli, ["communities", *db, "--method", "louvain", "--objective", "cpm"])
