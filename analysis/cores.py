@@ -17,6 +17,7 @@ import pandas as pd
 from analysis._igraph import to_igraph
 from analysis.communities import _describe
 from analysis.filters import Filters
+from analysis.matrices import adjacency
 from analysis.projection import as_actor_graph
 
 __all__ = ["core_periphery"]
@@ -78,13 +79,11 @@ def core_periphery(g: nx.Graph, filters: Filters | None = None) -> pd.DataFrame:
     in_lcc = membership == largest if n and sizes[largest] > 1 else np.zeros(n, dtype=bool)
     inter = in_lcc & (degree == 1)
     via = np.full(n, "", dtype=object)
-    if inter.any():
-        ends = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        other = np.full(n, -1, dtype=np.int64)
-        other[ends[:, 0]] = ends[:, 1]  # for a degree-1 actor its one tie sets it
-        other[ends[:, 1]] = ends[:, 0]
+    if inter.any():  # a degree-1 actor's one partner: the single entry of its adjacency row
+        _, a = adjacency(proj, None)
         names = np.asarray([str(v) for v in nodes], dtype=object)
-        via[inter] = names[other[inter]]
+        k = np.flatnonzero(inter)
+        via[k] = names[a.indices[a.indptr[k]]]
     meta = [_describe(proj, v) for v in nodes]
     top = int(core.max()) if n else 0
     df = pd.DataFrame({"id": [str(v) for v in nodes], "name": [m[0] for m in meta], "family": [m[1] for m in meta],

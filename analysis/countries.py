@@ -210,23 +210,23 @@ def _weight_key(weight: str) -> str:
 
 def _compute(g: nx.MultiDiGraph, only: tuple[str, ...] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-country activity and the three pair weights, from the country × partnership count matrix."""
-    actors = actors_frame(g)[["id", "country"]].copy()
-    actors["country"] = actors["country"].str.strip().str.upper().replace(ALIASES)
-    actors = actors[actors["country"] != ""]
+    actors = actors_frame(g)
+    ids = actors["id"].to_numpy(dtype=object)
+    ctry = actors["country"].astype(object).str.strip().str.upper().replace(ALIASES).to_numpy(dtype=object)
+    keep = ctry != ""
     if only is not None:
-        actors = actors[actors["country"].isin(only)]
+        keep &= np.isin(ctry, np.asarray(only, dtype=object))
     mem = memberships_frame(g)
-    mem = mem[mem["actor_id"].isin(actors["id"])]
-    country_of = actors.set_index("id")["country"]
-    countries = sorted(set(country_of.reindex(mem["actor_id"]).unique()))
-    act_list = sorted(set(mem["actor_id"]))
-    part_codes, parts = pd.factorize(mem["partnership_id"], sort=True)
-    a_index = pd.Index(act_list)
-    a_codes = a_index.get_indexer(mem["actor_id"])
-    c_index = pd.Index(countries)
-    actor_country = c_index.get_indexer(country_of.reindex(act_list).to_numpy())
-    na, npart, nc = len(act_list), len(parts), len(countries)
-    b = sp.csr_matrix((np.ones(len(mem)), (a_codes, part_codes)), shape=(na, npart))
+    row = pd.Index(ids[keep]).get_indexer(mem["actor_id"].to_numpy(dtype=object))  # -1: left out
+    used = row >= 0
+    row = row[used]
+    part_codes, parts = pd.factorize(mem["partnership_id"].to_numpy(dtype=object)[used], sort=True)
+    a_codes, act_rows = pd.factorize(row, sort=True)  # the actors with a kept membership
+    country_codes, countries = pd.factorize(ctry[keep][act_rows], sort=True)
+    countries = [str(c) for c in countries]
+    actor_country = country_codes.astype(np.int64)
+    na, npart, nc = len(act_rows), len(parts), len(countries)
+    b = sp.csr_matrix((np.ones(len(a_codes)), (a_codes, part_codes)), shape=(na, npart))
     m = sp.csr_matrix((np.ones(na), (np.arange(na), actor_country)), shape=(na, nc))  # actor -> country
     c = (m.T @ b).tocsr()  # n[c, p]: memberships of p held by actors of country c
     present = c.copy()

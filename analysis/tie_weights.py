@@ -21,7 +21,7 @@ import numpy as np
 from analysis._igraph import tie_weights, to_igraph
 from analysis.filters import Filters
 from analysis.matrices import incidence_matrix
-from analysis.memo import is_stable, per_graph, remember
+from analysis.memo import is_stable, peek, per_graph, remember
 from analysis.projection import _graph_from_pairs, actor_projection
 from graph.errors import PartnetError
 
@@ -58,15 +58,16 @@ def weighted_projection(g: nx.Graph, weight: str = DEFAULT_TIE_WEIGHT, *, min_sh
     Returns
     -------
     networkx.Graph
-        Every actor of the projection; ties with ``shared``, ``newman``, ``links``, ``count``,
-        ``jaccard`` (when ``g`` is the property graph) and ``weight`` (the chosen one). With the
-        defaults (``count``, no filter) the projection itself is returned, unchanged. ``graph["tie_weight"]`` and
+        Every actor of the projection; ties with ``shared``, ``newman``, ``links``, ``weight``
+        (the chosen one) and, when chosen, ``jaccard``. With the defaults (``count``, no filter)
+        the projection itself is returned, unchanged. ``graph["tie_weight"]`` and
         ``graph["min_shared"]`` say what was chosen. Frozen and remembered when the projection is.
 
     Notes
     -----
-    Vectorised over the projection's tie arrays (`analysis._igraph.tie_weights`); the actors'
-    partnership counts are the row sums of the incidence matrix.
+    Vectorised over the projection's tie arrays (kept by the shared projection, else read with
+    `analysis._igraph.tie_weights`); the actors' partnership counts are the row sums of the
+    incidence matrix. Building the NetworkX graph of the result is most of the cost.
 
     References
     ----------
@@ -82,8 +83,9 @@ def weighted_projection(g: nx.Graph, weight: str = DEFAULT_TIE_WEIGHT, *, min_sh
     >>> ds = Dataset(actors=[Actor(x, x, "ngo") for x in "abc"],
     ...              partnerships=[Partnership("p", "P", "project"), Partnership("q", "Q", "project")],
     ...              memberships=[Membership(x, "p") for x in "abc"] + [Membership("a", "q"), Membership("b", "q")])
-    >>> w = weighted_projection(dataset_to_graph(ds), "newman")
-    >>> w.edges["a", "b"]["weight"], w.edges["a", "c"]["weight"], round(w.edges["a", "c"]["jaccard"], 3)
+    >>> g = dataset_to_graph(ds)
+    >>> w, j = weighted_projection(g, "newman"), weighted_projection(g, "jaccard")
+    >>> w.edges["a", "b"]["weight"], w.edges["a", "c"]["weight"], j.edges["a", "c"]["weight"]
     (1.5, 0.5, 0.5)
     """
     check_tie_weight(weight)
@@ -96,9 +98,8 @@ def weighted_projection(g: nx.Graph, weight: str = DEFAULT_TIE_WEIGHT, *, min_sh
     base = actor_projection(g, filters) if directed else g
     if weight == DEFAULT_TIE_WEIGHT and min_shared is None:
         return base
-    memberships = _memberships(g, filters) if directed else None
     return per_graph(base, ("weighted projection", weight, min_shared),
-                     lambda: _reweighted(base, weight, min_shared, memberships))
+                     lambda: _reweighted(base, weight, min_shared, g, filters))
 
 
 def _memberships(g: nx.MultiDiGraph, filters: Filters | None) -> dict[str, float]:
@@ -106,28 +107,44 @@ def _memberships(g: nx.MultiDiGraph, filters: Filters | None) -> dict[str, float
     return dict(zip(actors, np.asarray(b.sum(axis=1)).ravel().tolist(), strict=True))
 
 
-def _reweighted(base: nx.Graph, weight: str, min_shared: int | None, memberships: dict | None) -> nx.Graph:
+def _ties(base: nx.Graph) -> tuple[list, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Nodes, tie ends (i < j, sorted) and the shared, newman and links arrays of a projection."""
+    kept = peek(base, ("pairs",))  # the shared projection keeps its tie arrays: no conversion at all
+    if kept is not None and all(k in kept[3] for k in ("shared", "newman", "links")):
+        nodes, i, j, values = kept
+        return list(nodes), i, j, {k: np.asarray(values[k], dtype=float) for k in ("shared", "newman", "links")}
     nodes, h = to_igraph(base)
     ends = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    i, j = ends[:, 0], ends[:, 1]
-    shared = tie_weights(base, "shared")
-    newman = tie_weights(base, "newman")
-    links = tie_weights(base, "links")
-    count = shared + links
-    values = {"shared": shared, "newman": newman + links, "links": links, "count": count}
-    if memberships is not None:  # known from the property graph (a projection alone does not hold them)
+    return nodes, ends[:, 0], ends[:, 1], {k: tie_weights(base, k) for k in ("shared", "newman", "links")}
+
+
+def _reweighted(base: nx.Graph, weight: str, min_shared: int | None, g: nx.Graph, filters: Filters | None
+                ) -> nx.Graph:
+    nodes, i, j, arrays = _ties(base)
+    shared, newman, links = arrays["shared"], arrays["newman"], arrays["links"]
+    values = {"shared": shared, "newman": newman + links, "links": links, "count": shared + links}
+    if weight == "jaccard":  # needs each actor's number of partnerships, from the property graph
+        memberships = _memberships(g, filters)
         d = np.array([memberships.get(v, 0.0) for v in nodes], dtype=float)
         union = d[i] + d[j] - shared + links
-        values["jaccard"] = np.divide(count, union, out=np.zeros(len(i)), where=union > 0)
-    keep = np.ones(len(i), dtype=bool) if min_shared is None else shared >= min_shared
-    keep &= i != j
-    i, j = i[keep], j[keep]
-    values = {k: v[keep] for k, v in values.items()}
+        values["jaccard"] = np.divide(values["count"], union, out=np.zeros(len(i)), where=union > 0)
+    keep = (i != j) if min_shared is None else (i != j) & (shared >= min_shared)
+    if not keep.all():
+        i, j = i[keep], j[keep]
+        values = {k: v[keep] for k, v in values.items()}
     values["weight"] = values[weight]
-    ints = {"shared", "links", "count"}
-    cols = {k: (np.rint(v).astype(np.int64) if k in ints else v).tolist() for k, v in values.items()}
-    names = list(cols)
-    edge_attrs = [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+    s = np.rint(values["shared"]).astype(np.int64).tolist()
+    lk = np.rint(values["links"]).astype(np.int64).tolist()
+    nw, w = values["newman"].tolist(), values["weight"].tolist()
+    if weight == "count":
+        w = [int(x) for x in w]
+    if weight == "jaccard":
+        jc = values["jaccard"].tolist()
+        edge_attrs = [{"shared": a, "newman": b, "links": c, "jaccard": e, "weight": f}
+                      for a, b, c, e, f in zip(s, nw, lk, jc, w, strict=True)]
+    else:
+        edge_attrs = [{"shared": a, "newman": b, "links": c, "weight": f} for a, b, c, f in zip(s, nw, lk, w,
+                                                                                                  strict=True)]
     out = _graph_from_pairs(nodes, [base.nodes[v] for v in nodes], i, j, edge_attrs)
     out.graph.update(tie_weight=weight, min_shared=min_shared)
     if is_stable(base):

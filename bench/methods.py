@@ -63,11 +63,10 @@ def time_methods(n: int, seed: int = 0) -> dict:
 
 def suite_total(n: int, seed: int = 0, timeout: float = 900) -> dict:
     """The whole analysis suite (methods included) at ``n`` actors in a fresh interpreter."""
-    code = ("import json,sys; sys.path.insert(0, %r)\n"
+    code = (f"import json,sys; sys.path.insert(0, {str(ROOT)!r})\n"
             "from bench.suite import run_suite\nfrom graph.convert import dataset_to_graph\n"
             "from synthetic import generate\n"
-            "res = run_suite(dataset_to_graph(generate(%d, %d)))\nprint('RESULT ' + json.dumps(res))") % (str(ROOT), n,
-                                                                                                         seed)
+            f"res = run_suite(dataset_to_graph(generate({n}, {seed})))\nprint('RESULT ' + json.dumps(res))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):

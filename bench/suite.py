@@ -85,7 +85,8 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
 #: The network methods (issue 16), one step each; `bench/methods.py` times them one by one.
 METHOD_STEPS: list[tuple[str, Callable[[dict], Any]]] = [
     ("countries", lambda c: (_m("countries").country_table(c["g"]), _m("countries").country_edges(c["g"]))),
-    ("tie weights (newman)", lambda c: c.__setitem__("newman", _m("tie_weights").weighted_projection(c["g"], "newman"))),
+    ("tie weights (newman)", lambda c: c.__setitem__("newman", _m("tie_weights").weighted_projection(
+        c["g"], "newman"))),
     ("stable ties (min 2 shared)", lambda c: c.__setitem__("stable", _m("tie_weights").weighted_projection(
         c["g"], min_shared=2))),
     ("backbone (newman, 0.05)", lambda c: _m("backbone").backbone_ties(c["newman"], 0.05)),
