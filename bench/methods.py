@@ -51,22 +51,29 @@ def time_methods(n: int, seed: int = 0) -> dict:
     ties = proj.number_of_edges()
     for name, fn in METHOD_STEPS:
         step(name, fn)
+    from analysis.backbone import backbone_ties
+    from analysis.cores import core_periphery
     from analysis.leiden import leiden, stability
     from analysis.tie_weights import weighted_projection
 
+    step("tie weights (newman)", lambda c: c.__setitem__("newman", weighted_projection(c["g"], "newman")))
     step("tie weights (jaccard)", lambda c: weighted_projection(c["g"], "jaccard"))
+    step("stable ties (min 2 shared)", lambda c: c.__setitem__("stable", weighted_projection(c["g"], min_shared=2)))
+    step("backbone (newman, 0.05)", lambda c: backbone_ties(c["newman"], 0.05))
+    step("cores on stable ties", lambda c: core_periphery(c["stable"]))
     step("leiden (leidenalg engine)", lambda c: leiden(c["proj"], engine="leidenalg"))
     step("leiden stability (10 seeds)", lambda c: c.__setitem__("stab", stability(c["proj"], seeds=range(10))))
-    return {"actors": n, "ties": ties, "steps": rows, "stability": ctx["stab"],
-            "methods_total_s": round(sum(r["seconds"] for r in rows[2:]), 3)}
+    return {"actors": n, "ties": ties, "steps": rows, "stability": ctx["stab"]}
 
 
-def suite_total(n: int, seed: int = 0, timeout: float = 900) -> dict:
-    """The whole analysis suite (methods included) at ``n`` actors in a fresh interpreter."""
+def suite_total(n: int, seed: int = 0, *, with_methods: bool = True, timeout: float = 900) -> dict:
+    """The whole analysis suite at ``n`` actors in a fresh interpreter, with or without the methods' steps."""
     code = (f"import json,sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            "from bench.suite import run_suite\nfrom graph.convert import dataset_to_graph\n"
+            "from bench.suite import METHOD_STEPS, STEPS, run_suite\nfrom graph.convert import dataset_to_graph\n"
             "from synthetic import generate\n"
-            f"res = run_suite(dataset_to_graph(generate({n}, {seed})))\nprint('RESULT ' + json.dumps(res))")
+            f"steps = STEPS if {with_methods} else [s for s in STEPS if s not in METHOD_STEPS]\n"
+            f"res = run_suite(dataset_to_graph(generate({n}, {seed})), steps=steps)\n"
+            "print('RESULT ' + json.dumps(res))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -85,15 +92,16 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for n in (int(x) for x in args.sizes.split(",")):
         res = time_methods(n, args.seed)
-        if args.suite:
+        if args.suite:  # side by side, so that the machine's load weighs on both alike
+            res["suite_without_methods"] = suite_total(n, args.seed, with_methods=False)
             res["suite"] = suite_total(n, args.seed)
-            total = res["suite"].get("total_s")
+            before, total = res["suite_without_methods"].get("total_s"), res["suite"].get("total_s")
             verdict = "within" if total is not None and total <= SUITE_BUDGET_S else "OVER"
-            print(f"  {n:>7,} whole analysis suite (fresh process): {total} s ({verdict} the {SUITE_BUDGET_S:.0f} s "
-                  "budget)", flush=True)
+            print(f"  {n:>7,} whole analysis suite (fresh process): without the methods {before} s, with them "
+                  f"{total} s ({verdict} the {SUITE_BUDGET_S:.0f} s budget)", flush=True)
         results.append(res)
-        print(f"  {n:>7,} actors, {res['ties']:,} ties: methods {res['methods_total_s']:.1f} s; stability "
-              f"mean ARI {res['stability']['mean_ari']:.3f}", flush=True)
+        print(f"  {n:>7,} actors, {res['ties']:,} ties; stability mean ARI {res['stability']['mean_ari']:.3f}",
+              flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")

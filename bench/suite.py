@@ -82,18 +82,15 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
 ]
 
 
-#: The network methods (issue 16), one step each; `bench/methods.py` times them one by one.
+#: The network methods (issue 16) with the defaults of their commands (`partnet countries`, `backbone`,
+#: `communities`, `cores`, `homophily`) and of the Cross-border page; `bench/methods.py` times them
+#: one by one, with the other tie weights, the stable-tie graph and the stability figure besides.
 METHOD_STEPS: list[tuple[str, Callable[[dict], Any]]] = [
     ("countries", lambda c: (_m("countries").country_table(c["g"]), _m("countries").country_edges(c["g"]))),
-    ("tie weights (newman)", lambda c: c.__setitem__("newman", _m("tie_weights").weighted_projection(
-        c["g"], "newman"))),
-    ("stable ties (min 2 shared)", lambda c: c.__setitem__("stable", _m("tie_weights").weighted_projection(
-        c["g"], min_shared=2))),
-    ("backbone (newman, 0.05)", lambda c: _m("backbone").backbone_ties(c["newman"], 0.05)),
+    ("backbone (count, 0.05)", lambda c: _m("backbone").backbone_ties(c["proj"], 0.05)),
     ("leiden", lambda c: c.__setitem__("leiden", _m("leiden").leiden(c["proj"]))),
     ("leiden labels", lambda c: _m("leiden").labelled_communities(c["proj"], c["leiden"])),
-    ("cores (all ties, stable ties)", lambda c: (_m("cores").core_periphery(c["proj"]),
-                                                 _m("cores").core_periphery(c["stable"]))),
+    ("cores", lambda c: _m("cores").core_periphery(c["proj"])),
     ("homophily", lambda c: _m("homophily").homophily(c["proj"])),
 ]
 STEPS += METHOD_STEPS
