@@ -166,7 +166,8 @@ def country_table(g: nx.MultiDiGraph, weight: str = "participations", *,
     The eigenvector centrality is the principal eigenvector of the symmetric weight matrix
     (dense ``numpy.linalg.eigh``: at most a few hundred countries), as
     ``networkx.eigenvector_centrality_numpy`` with ``weight``, scaled so that its largest entry is
-    1. The betweenness counts shortest paths with edge length ``1 / weight`` (strong ties are
+    1; in a network of several components the countries outside the leading one get 0. The
+    betweenness counts shortest paths with edge length ``1 / weight`` (strong ties are
     short), computed by igraph and normalised as ``networkx.betweenness_centrality`` does for an
     undirected graph, ``2 / ((n - 1)(n - 2))``.
 
