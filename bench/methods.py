@@ -59,7 +59,7 @@ def time_methods(n: int, seed: int = 0) -> dict:
     step("tie weights (newman)", lambda c: c.__setitem__("newman", weighted_projection(c["g"], "newman")))
     step("tie weights (jaccard)", lambda c: weighted_projection(c["g"], "jaccard"))
     step("stable ties (min 2 shared)", lambda c: c.__setitem__("stable", weighted_projection(c["g"], min_shared=2)))
-    step("backbone (newman, 0.05)", lambda c: backbone_ties(c["newman"], 0.05))
+    step("backbone (count, 0.05)", lambda c: backbone_ties(c["proj"], 0.05))
     step("cores on stable ties", lambda c: core_periphery(c["stable"]))
     step("leiden (leidenalg engine)", lambda c: leiden(c["proj"], engine="leidenalg"))
     step("leiden stability (10 seeds)", lambda c: c.__setitem__("stab", stability(c["proj"], seeds=range(10))))

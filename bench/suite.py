@@ -87,7 +87,8 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
 #: one by one, with the other tie weights, the stable-tie graph and the stability figure besides.
 METHOD_STEPS: list[tuple[str, Callable[[dict], Any]]] = [
     ("countries", lambda c: (_m("countries").country_table(c["g"]), _m("countries").country_edges(c["g"]))),
-    ("backbone (count, 0.05)", lambda c: _m("backbone").backbone_ties(c["proj"], 0.05)),
+    ("backbone (newman, 0.05)", lambda c: _m("backbone").backbone_ties(
+        _m("tie_weights").weighted_projection(c["g"], "newman"), 0.05)),
     ("leiden", lambda c: c.__setitem__("leiden", _m("leiden").leiden(c["proj"]))),
     ("leiden labels", lambda c: _m("leiden").labelled_communities(c["proj"], c["leiden"])),
     ("cores", lambda c: _m("cores").core_periphery(c["proj"])),

@@ -104,11 +104,13 @@ def _empty_notice(g) -> bool:
     return False
 
 
-def tie_options(fn):
-    """Add ``--weight count|newman|jaccard`` (default count) and ``--min-shared K`` (stable ties) to a command."""
+def tie_options(fn=None, *, default: str = "count"):
+    """Add ``--weight count|newman|jaccard`` (default ``default``) and ``--min-shared K`` (stable ties) to a command."""
+    if fn is None:
+        return lambda f: tie_options(f, default=default)
     fn = click.option("--min-shared", type=click.IntRange(min=1), default=None, metavar="K",
                       help="Stable ties only: keep ties with at least K shared partnerships.")(fn)
-    return click.option("--weight", type=click.Choice(["count", "newman", "jaccard"]), default="count",
+    return click.option("--weight", type=click.Choice(["count", "newman", "jaccard"]), default=default,
                         show_default=True, help="Tie weight of the actor network: count (shared partnerships + "
                         "links), newman (Σ 1/(n−1): large consortia count less) or jaccard.")(fn)
 

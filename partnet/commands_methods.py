@@ -111,14 +111,15 @@ def register(cli: click.Group) -> None:
                   help="Significance level: keep ties whose disparity p-value is below ALPHA.")
     @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
                   help="Ties printed in the table format (csv and json print all).")
-    @tie_options
+    @tie_options(default="newman")
     @_format_option
     @store_options
     @friendly_errors
     def backbone_cmd(alpha: float, top: int, weight: str, min_shared: int | None, fmt: str,
                      store_kind: str | None, db_path: str | None) -> None:
         """The disparity-filter backbone (Serrano, Boguñá & Vespignani 2009) of the weighted actor network:
-        the ties that carry a significant share of at least one end's strength, most significant first."""
+        the ties that carry a significant share of at least one end's strength, most significant first.
+        The weight defaults to newman: with count most ties weigh 1 and few can stand out."""
         from analysis.backbone import backbone_ties
         from analysis.tie_weights import weighted_projection
 

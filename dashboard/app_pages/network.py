@@ -61,7 +61,9 @@ g, page_html, sizes = shown.graph, shown.html, shown.sizes
 if use_backbone:
     kept = weighted_base(ctx, choice).value.graph
     st.caption(f"Backbone (disparity filter, α = 0.05): keeps {kept.get('kept', 0):,} of {kept.get('ties', 0):,} "
-               f"ties (weight: {tie_weight}).")
+               f"ties (weight: {tie_weight})."
+               + (" With the count weight most ties weigh 1 and few stand out: try newman." if tie_weight == "count"
+                  else ""))
 if shown.aggregated:
     st.info(shown.note)
 else:
