@@ -30,7 +30,7 @@ HOLES_MAX_ACTORS = 20_000
 #: The tables `headline` returns, in display order.
 HEADLINE_KEYS: tuple[str, ...] = (
     "figures", "families", "countries", "union_gap", "cross_border", "central", "brokers", "isolated",
-    "no_union", "funding_dependence", "no_union_communities",
+    "funders_outside", "no_union", "funding_dependence", "no_union_communities",
 )
 
 
@@ -71,12 +71,16 @@ def headline(
         - ``brokers``: the ``top`` actors by betweenness with articulation-point flag, number of
           dependents and Burt's constraint and effective size (`analysis.brokers`; the last two
           only up to `HOLES_MAX_ACTORS` actors, ``attrs["note"]`` says when they are left out);
-        - ``isolated``: actors in no partnership and with no tie (`analysis.isolation`), first ``top``;
+        - ``isolated``: `analysis.isolation.isolated_actors` (no membership in a partnership with
+          another member, no link, no funding tie), first ``top``; ``attrs["total"]`` is the
+          "isolated actors" figure;
+        - ``funders_outside``: `analysis.isolation.funders_outside_partnerships`, first ``top``
+          (``attrs["total"]``);
         - ``no_union``: `analysis.gaps.partnerships_without_union`, first ``top``;
         - ``funding_dependence``: `analysis.funding.single_funder_dependence`, first ``top``;
         - ``no_union_communities``: `analysis.gaps.communities_without_union` (Louvain communities
-          of `analysis.communities` when ``communities`` is omitted; empty when unavailable),
-          first ``top``.
+          of `analysis.communities` when ``communities`` is omitted; empty when unavailable;
+          communities of one actor left out), first ``top``.
 
         ``result["figures"].attrs`` carries ``betweenness_method``.
 
@@ -114,7 +118,7 @@ def headline(
     out["central"] = cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
                                       kind="stable")[cols].head(top).reset_index(drop=True)
     out["brokers"] = _brokers(g, proj, cent, top)
-    out["isolated"] = _isolated(g, proj, top)
+    out["isolated"], out["funders_outside"] = _isolated(g, proj, top)
     out["no_union"] = partnerships_without_union(g).head(top)
     out["funding_dependence"] = single_funder_dependence(g).head(top)
     comm = community_series(communities) if communities is not None else default_communities(g, proj)
@@ -132,16 +136,19 @@ def figures(g: nx.MultiDiGraph, *, projection: nx.Graph | None = None) -> pd.Dat
 
     Figures: actors, partnerships, memberships, funding ties, explicit links, countries,
     trade unions, partnerships with members, partnerships without a union (count and share of
-    those with members), cross-border share (of partnerships with a known country), actors
-    with no tie at all, connected components of the actor projection, funded partnerships with a
-    single funder.
+    those with members), cross-border share (of partnerships with a known country), isolated
+    actors and funders outside partnerships (`analysis.isolation.isolation_summary`: the same flags
+    as the isolated table), connected components of the actor projection, funded partnerships
+    with a single funder.
     """
     from analysis.crossborder import cross_border_share
     from analysis.funding import funding_concentration
     from analysis.gaps import partnerships_without_union
+    from analysis.isolation import isolation_summary
     from analysis.projection import actor_projection
 
     proj = projection if projection is not None else actor_projection(g)
+    iso = isolation_summary(g, projection=proj)
     actors = actors_frame(g)
     parts = partnerships_frame(g)
     mem = memberships_frame(g)
@@ -164,7 +171,8 @@ def figures(g: nx.MultiDiGraph, *, projection: nx.Graph | None = None) -> pd.Dat
         ("share of partnerships without a trade union", nou / with_members if with_members else float("nan")),
         ("cross-border partnerships", int(xb_all["cross_border"])),
         ("cross-border share", float(xb_all["share"])),
-        ("actors with no tie", sum(1 for n in proj if proj.degree(n) == 0)),
+        ("isolated actors", int(iso["isolated"].sum())),
+        ("funders outside partnerships", int(iso["funder_outside_partnerships"].sum())),
         ("components (actor network)", nx.number_connected_components(proj) if len(proj) else 0),
         ("funded partnerships", len(conc)),
         ("funded partnerships with a single funder", int(conc["single_funder"].sum()) if len(conc) else 0),
@@ -241,9 +249,13 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
     return out
 
 
-def _isolated(g: nx.MultiDiGraph, proj: nx.Graph, top: int) -> pd.DataFrame:
+def _isolated(g: nx.MultiDiGraph, proj: nx.Graph, top: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The isolated actors and the funders outside partnerships, first ``top`` of each, with their totals."""
     from analysis import isolation
 
-    iso = isolation.isolated_actors(g, projection=proj)
-    # funders outside every partnership are listed after the truly isolated actors
-    return iso.sort_values(["funds", "id"], kind="stable").head(top).reset_index(drop=True)
+    out = []
+    for df in (isolation.isolated_actors(g, projection=proj), isolation.funders_outside_partnerships(g)):
+        head = df.head(top).reset_index(drop=True)
+        head.attrs["total"] = len(df)
+        out.append(head)
+    return out[0], out[1]

@@ -41,9 +41,11 @@ _EXPLAIN = {
                "union among their members, and how many bring together organisations from more than one "
                "country. European and international bodies (no country) do not make a partnership "
                "cross-border.",
-    "isolated": "Organisations that take part in no partnership and have no recorded tie to anyone. They are "
-                "either outside the network or missing from the data; either way, no one can reach them "
-                "through a partner.",
+    "isolated": "Organisations that are isolated: no membership in a partnership that has another member, no "
+                "link and no funding tie in either direction. They are either outside the network or missing "
+                "from the data; either way, no one can reach them through a partner. Funders that belong to no "
+                "partnership are not isolated (their money ties them to what they fund): they are listed "
+                "separately as funders outside partnerships.",
     "brokers": "Brokers sit on the paths between others. Betweenness is the share of shortest paths between "
                "two actors that pass through this one. An articulation point is an actor whose departure would "
                "split the network into separate parts. Burt's constraint is low when an actor's contacts are "
@@ -175,7 +177,8 @@ def build_report(
         ("partnerships without a trade union", f"{_fmt(fig.get('partnerships without a trade union'))} "
                                                f"({_pct(share_nou)})"),
         ("cross-border partnerships", f"{_fmt(fig.get('cross-border partnerships'))} ({_pct(share_xb)})"),
-        ("organisations with no tie", _fmt(fig.get("actors with no tie"))),
+        ("isolated organisations", _fmt(fig.get("isolated actors"))),
+        ("funders outside partnerships", _fmt(fig.get("funders outside partnerships"))),
         ("funded partnerships with a single funder", _fmt(fig.get("funded partnerships with a single funder"))),
     ]:
         body.append(f"<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>")
@@ -184,8 +187,13 @@ def build_report(
     body.append(_bar_chart(findings["families"], "family", "actors"))
     parts.append(_section("summary", body))
     # -- isolated
-    parts.append(_section("isolated", [_table(findings["isolated"], {"id": "id", "name": "name", "family": "family",
-                                                                       "country": "country"})]))
+    iso_cols = {"id": "id", "name": "name", "family": "family", "country": "country"}
+    parts.append(_section("isolated", [
+        f"<p>{_e(_fmt(fig.get('isolated actors')))} isolated organisations"
+        f"{_shown(findings['isolated'])}.</p>",
+        _table(findings["isolated"], iso_cols),
+        f"<h3>Funders outside partnerships ({_e(_fmt(fig.get('funders outside partnerships')))})</h3>",
+        _table(findings.get("funders_outside"), {**iso_cols, "funds": "funding ties sent"})]))
     # -- brokers
     parts.append(_section("brokers", [_table(findings["brokers"])]))
     parts.append(_section("central", [_table(findings["central"], {
@@ -283,6 +291,12 @@ def _pct(value: Any) -> str:
     except (TypeError, ValueError):
         return "–"
     return "–" if math.isnan(v) else f"{v:.0%}"
+
+
+def _shown(df: pd.DataFrame) -> str:
+    """", first k shown" when a ranked table was cut (its ``attrs["total"]`` is larger than its length)."""
+    total = df.attrs.get("total", len(df))
+    return f", first {len(df)} shown" if total > len(df) else ""
 
 
 def _section(anchor: str, body: Sequence[str]) -> str:

@@ -27,7 +27,8 @@ _TITLES = {
     "cross_border": "Cross-border partnerships (members from more than one country), per kind",
     "central": "Most connected actors (degree = number of direct partners)",
     "brokers": "Top brokers (betweenness; articulation point = its departure splits the network)",
-    "isolated": "Isolated actors (no partnership, no tie)",
+    "isolated": "Isolated actors (no partnership with another member, no link, no funding tie)",
+    "funders_outside": "Funders outside partnerships (fund others, member of none; not isolated)",
     "no_union": "Partnerships without a trade union (largest first)",
     "funding_dependence": "Funded partnerships that depend on a single funder",
     "no_union_communities": "Communities (Louvain) without a trade union",
@@ -85,6 +86,8 @@ def format_findings(findings: dict[str, pd.DataFrame]) -> str:
         blocks.append(f"{title}\n{'-' * len(title)}\n{format_table(df)}")
         if key == "brokers" and df.attrs.get("betweenness_method"):
             blocks[-1] += f"\n  (betweenness: {df.attrs['betweenness_method']})"
+        if "total" in df.attrs and df.attrs["total"] > len(df):
+            blocks[-1] += f"\n  ({len(df)} of {df.attrs['total']} shown)"
         if df.attrs.get("note"):
             blocks[-1] += f"\n  ({df.attrs['note']})"
     return "\n\n".join(blocks)
