@@ -102,6 +102,8 @@ def build_report(
     findings: Mapping[str, pd.DataFrame] | None = None,
     introductions: pd.DataFrame | None = None,
     generated: str | None = None,
+    include_proposed: bool = False,
+    min_members: int = 2,
 ) -> str:
     """A self-contained HTML brief of the key findings, with plain-language explanations.
 
@@ -123,6 +125,10 @@ def build_report(
         Precomputed `analysis.planner.suggest_introductions`.
     generated : str, optional
         The date shown in the header (default: today).
+    include_proposed : bool, default False
+        Analyse proposed partnerships as working ones (`analysis.status`; listed apart otherwise).
+    min_members : int, default 2
+        The evidence basis of the composition findings (`analysis.basis`).
 
     Returns
     -------
@@ -135,23 +141,29 @@ def build_report(
     declares ``Content-Security-Policy: default-src 'none'`` so that even a missed tag could not
     load or run anything.
     """
+    from analysis.basis import basis_words
     from analysis.gaps import check_rules
     from analysis.headline import headline
     from analysis.planner import suggest_introductions
     from analysis.projection import actor_projection
+    from analysis.status import analysed_graph
 
     if top < 1:
         raise PartnetError(f"top = {top}", hint="ask for at least one row per table")
+    g = analysed_graph(g, include_proposed=include_proposed)
     proj = actor_projection(g)
     if findings is None:
-        findings = headline(g, top=top, projection=proj, communities=communities)
+        findings = headline(g, top=top, projection=proj, communities=communities, include_proposed=include_proposed,
+                            min_members=min_members)
     if introductions is None:
         from analysis._tables import default_communities
 
         comm = communities if communities is not None else default_communities(g, proj)
         gaps = ("union", "bridge", "cross_border") if comm is not None else ("union", "cross_border")
         introductions = suggest_introductions(g, projection=proj, communities=comm, top=top, gaps=gaps)
-    violations = check_rules(g, rules)
+    violations = check_rules(g, rules, min_members=min_members)
+    basis_note = (f"Composition findings (no union, missing families, completeness, rules) count only the "
+                  f"{basis_words(min_members)}.")
     generated = generated or _dt.date.today().isoformat()
     figs = findings["figures"]
     fig = dict(zip(figs["figure"], figs["value"], strict=True))
@@ -201,13 +213,24 @@ def build_report(
         "betweenness": "betweenness", "eigenvector": "eigenvector", "pagerank": "PageRank"})]))
     # -- no union
     gap = findings["union_gap"]
+    basis = dict(zip(figs["figure"], figs["basis"], strict=True)) if "basis" in figs.columns else {}
+    outside, proposed = findings.get("outside_basis"), findings.get("proposed")
     parts.append(_section("no-union", [
+        f"<p>{_e(basis.get('partnerships without a trade union', ''))}. {_e(basis_note)}</p>",
         _table(findings["no_union"], {"partnership_id": "id", "name": "name", "kind": "kind", "members": "members",
                                       "present": "families present", "missing": "families missing",
                                       "completeness": "completeness"}),
         "<h3>Per kind of partnership</h3>",
-        _table(gap, {"kind": "kind", "partnerships": "with members", "without_union": "without a union",
+        _table(gap, {"kind": "kind", "partnerships": "in the basis", "without_union": "without a union",
                      "share": "share"}, pct=("share",)),
+        f"<h3>Membership not known well enough: {_e(_fmt(fig.get('membership not known well enough')))}</h3>",
+        f'<p class="explain">Left out of the shares above: {_e(basis.get("membership not known well enough", ""))}'
+        f"{_shown(outside) if outside is not None else ''}.</p>",
+        _table(outside, {"partnership_id": "id", "name": "name", "kind": "kind",
+                         "recorded_members": "recorded members", "outside_because": "why"}),
+        f"<h3>Proposed partnerships: {_e(_fmt(fig.get('proposed partnerships')))}</h3>",
+        f'<p class="explain">{_e(basis.get("proposed partnerships", ""))}.</p>',
+        _table(proposed, {"partnership_id": "id", "name": "name", "kind": "kind", "members": "members"}),
         "<h3>Communities without a trade union</h3>",
         '<p class="explain">Communities are groups of organisations more tied to each other than to the rest '
         "(Louvain method). In these, no member is a trade union.</p>",
@@ -243,8 +266,9 @@ def build_report(
         f"Betweenness is {method}: exact on networks up to a few thousand organisations, estimated from a "
         "fixed-seed sample of sources above that (the same data always gives the same figures).",
         "Communities are found with the Louvain method (fixed seed).",
-        "Absent data is not absence: a partnership with no recorded member is left out of the gap counts, and "
-        "amounts are summed only where the sources give them.",
+        "Absent data is not absence: " + basis_note + " Amounts are summed only where the sources give them.",
+        "Proposed partnerships are " + ("analysed as working ones (--include-proposed)." if include_proposed else
+                                        "left out of network measures and gap shares, and listed apart."),
     ]
     parts.append(_section("method", ["<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"]))
     parts.append("<footer>partnet — partnership network analysis. This page loads nothing from the network."
