@@ -228,7 +228,7 @@ def figures(g: nx.MultiDiGraph, *, projection: nx.Graph | None = None,
         ("funders outside partnerships", int(iso["funder_outside_partnerships"].sum()), FUNDER_OUTSIDE_DEFINITION),
         ("components (actor network)", nx.number_connected_components(proj) if len(proj) else 0,
          "connected parts of the actor network; each isolated actor is one"),
-        ("funded partnerships", len(conc), "partnerships or actors receiving at least one funding tie"),
+        ("funded partnerships", len(conc), "analysed partnerships receiving at least one funding tie"),
         ("funded partnerships with a single funder", n_single, f"of the {len(conc)} funded"),
     ]
     return pd.DataFrame(rows, columns=["figure", "value", "basis"])

@@ -15,11 +15,10 @@ import networkx as nx
 import pandas as pd
 
 from analysis.memo import is_stable, per_graph
+from graph.model import STATUSES
 
 __all__ = ["PROPOSED", "STATUSES", "analysed_graph", "proposed_ids", "proposed_partnerships", "status_of"]
 
-#: The statuses a partnership can have (graph.model's vocabulary).
-STATUSES: tuple[str, ...] = ("active", "proposed", "ended", "unknown")
 PROPOSED = "proposed"
 
 

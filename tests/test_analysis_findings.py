@@ -45,3 +45,77 @@ def test_communities_of_one_are_not_listed(seed):
 
     h = headline(seed, top=100)
     assert (h["no_union_communities"]["actors"] >= 2).all()
+
+
+def _small():
+    """a, b, c in a proposed pact P; a, b in project Q; d alone in R (declared complete); e alone in S."""
+    from graph.convert import dataset_to_graph
+    from graph.model import Actor, Dataset, Funding, Membership, Partnership
+
+    ds = Dataset(
+        actors=[Actor("a", "A", "ngo"), Actor("b", "B", "employer"), Actor("c", "C", "trade_union"),
+                Actor("d", "D", "ngo"), Actor("e", "E", "ngo"), Actor("f", "F", "foundation")],
+        partnerships=[Partnership("P", "Pact", "pact", status="proposed"), Partnership("Q", "Q", "project"),
+                      Partnership("R", "R", "project", members_complete=True), Partnership("S", "S", "project")],
+        memberships=[Membership(x, "P") for x in "abc"] + [Membership("a", "Q"), Membership("b", "Q"),
+                                                             Membership("d", "R"), Membership("e", "S")],
+        funding=[Funding("f", "P", "ESF")])
+    return share(dataset_to_graph(ds))
+
+
+def test_proposed_partnership_left_out_of_measures_and_listed_apart():
+    from analysis.headline import headline
+    from analysis.projection import actor_projection
+    from analysis.status import analysed_graph, proposed_partnerships
+
+    g = _small()
+    h = analysed_graph(g)
+    assert "P" not in h and analysed_graph(g) is h  # remembered per frozen graph
+    assert analysed_graph(g, include_proposed=True) is g
+    assert not actor_projection(h).has_edge("a", "c")  # tied only through the proposal
+    assert proposed_partnerships(h)["partnership_id"].tolist() == ["P"]
+    fig = headline(g)["figures"].set_index("figure")["value"]
+    assert fig["partnerships"] == 3 and fig["proposed partnerships"] == 1
+    # c (only in the proposal) is isolated; f funds only the proposal: no tie left
+    assert fig["isolated actors"] == 4  # c, d (alone in R), e (alone in S), f
+    with_p = headline(g, include_proposed=True)["figures"].set_index("figure")["value"]
+    assert with_p["partnerships"] == 4 and with_p["isolated actors"] == 2  # d, e
+
+
+def test_evidence_basis_counts_two_members_or_a_complete_list():
+    from analysis.basis import evidence_basis, outside_basis
+    from analysis.gaps import check_rules, partnerships_without_union
+    from analysis.headline import headline
+    from analysis.status import analysed_graph
+
+    g = _small()
+    b = evidence_basis(g, exclude_proposed=True).set_index("partnership_id")
+    assert b["in_basis"].to_dict() == {"P": False, "Q": True, "R": True, "S": False}
+    assert b.loc["P", "outside_because"] == "proposed" and b.loc["S", "outside_because"].startswith("fewer")
+    h = analysed_graph(g)
+    assert partnerships_without_union(h)["partnership_id"].tolist() == ["Q", "R"]
+    assert partnerships_without_union(h, min_members=1)["partnership_id"].tolist() == ["Q", "R", "S"]
+    assert outside_basis(h)["partnership_id"].tolist() == ["S"]
+    rows = headline(g)["figures"].set_index("figure")
+    assert rows.loc["partnerships without a trade union", "value"] == 2
+    assert rows.loc["partnerships without a trade union", "basis"].startswith(
+        "2 of 2 partnerships with at least two recorded members (or a member list declared complete) have no "
+        "trade union")
+    assert rows.loc["membership not known well enough", "value"] == 1
+    assert set(check_rules(h, ["every requires trade_unions"])["partnership_id"]) == {"Q", "R"}
+
+
+def test_cli_states_the_basis_and_lists_proposals(tmp_path):
+    from click.testing import CliRunner
+
+    from partnet.cli import cli
+
+    db = tmp_path / "seed.db"
+    assert CliRunner().invoke(cli, ["ingest", str(SEED), "--db", str(db)]).exit_code == 0
+    res = CliRunner().invoke(cli, ["analyse", "--db", str(db), "--top", "3"])
+    assert res.exit_code == 0, res.output
+    assert "partnerships with at least two recorded members" in res.output
+    assert "Membership not known well enough" in res.output and "Proposed partnerships" in res.output
+    res1 = CliRunner().invoke(cli, ["analyse", "--db", str(db), "--top", "3", "--min-members", "1",
+                                    "--include-proposed"])
+    assert res1.exit_code == 0 and "partnerships with at least one recorded member" in res1.output

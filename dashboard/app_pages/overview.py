@@ -15,7 +15,7 @@ comm = ctx.communities()
 kw = {"projection": ctx.projection}
 if comm.membership.value:
     kw["communities"] = comm.membership
-head = ctx.data("analysis.headline:headline", top=10, **kw)
+head = ctx.data("analysis.headline:headline", top=10, include_proposed=ctx.include_proposed, **kw)
 fig = dict(zip(head["figures"]["figure"], head["figures"]["value"], strict=True))
 
 
