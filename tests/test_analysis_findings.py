@@ -119,3 +119,46 @@ def test_cli_states_the_basis_and_lists_proposals(tmp_path):
     res1 = CliRunner().invoke(cli, ["analyse", "--db", str(db), "--top", "3", "--min-members", "1",
                                     "--include-proposed"])
     assert res1.exit_code == 0 and "partnerships with at least one recorded member" in res1.output
+
+
+def test_union_introductions_come_from_the_partnerships_country():
+    from analysis.planner import suggest_introductions
+    from graph.convert import dataset_to_graph
+    from graph.model import Actor, Dataset, Membership, Partnership
+
+    # a Lyon development partnership (FR members); the Belgian union is two steps away through a shared
+    # European network, the French union is not tied to anyone yet
+    ds = Dataset(
+        actors=[Actor("lyon", "City of Lyon", "local_authority", country="FR", city="Lyon"),
+                Actor("ngo", "Lyon NGO", "ngo", country="FR", city="Lyon"),
+                Actor("abvv", "ABVV-FGTB", "trade_union", country="BE"),
+                Actor("cfdt", "CFDT", "trade_union", country="FR"),
+                Actor("hub", "Network", "network")],
+        partnerships=[Partnership("dp", "Lyon DP", "development_partnership", level="local"),
+                      Partnership("eu", "EU network", "city_network", level="european")],
+        memberships=[Membership("lyon", "dp"), Membership("ngo", "dp"), Membership("lyon", "eu"),
+                     Membership("hub", "eu"), Membership("abvv", "eu")])
+    g = dataset_to_graph(ds)
+    s = suggest_introductions(g, gaps=["union"])
+    assert s["actor_b"].tolist() == ["cfdt"]
+    assert "FR, the partnership's country" in s.loc[0, "reason"] and "trade unions" in s.loc[0, "reason"]
+    wide = suggest_introductions(g, gaps=["union"], cross_border=True)
+    assert wide["actor_b"].tolist() == ["abvv"] and "not the partnership's country FR" in wide.loc[0, "reason"]
+
+
+def test_seed_lyon_partnerships_get_french_unions(seed):
+    from analysis._intro_candidates import DOMESTIC_LEVELS
+    from analysis.planner import suggest_introductions
+
+    s = suggest_introductions(seed, gaps=["union"], top=100)
+    nodes = seed.nodes
+    lyon = {p for a, p, t in seed.edges(data="type") if t == "MEMBER_OF" and nodes[a].get("city") == "Lyon"}
+    for r in s.itertuples():
+        if nodes[r.context].get("level") in DOMESTIC_LEVELS:
+            members = [a for a, _, t in seed.in_edges(r.context, data="type") if t == "MEMBER_OF"]
+            countries = [nodes[a].get("country") for a in members if nodes[a].get("country")]
+            home = max(sorted(set(countries)), key=countries.count)
+            assert nodes[r.actor_b].get("country") == home, r.reason
+        if r.context in lyon:
+            assert nodes[r.actor_b].get("country") == "FR", r.reason
+    assert not any(nodes[b].get("country") == "BE" for b in s.loc[s["context"].isin(lyon), "actor_b"])
