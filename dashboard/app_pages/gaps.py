@@ -65,7 +65,7 @@ with tab_union:
     tables.table(no_union)
     tables.downloads(no_union, "partnerships-without-union", "gaps_nounion")
     st.subheader("Funded partnerships with no trade union")
-    funded = ctx.data("analysis.gaps:funded_without_union")
+    funded = ctx.data("analysis.gaps:funded_without_union", min_members=min_members)
     tables.table(funded)
     st.subheader("Countries with actors but no trade union")
     tables.table(ctx.data("analysis.gaps:countries_without_union"))
