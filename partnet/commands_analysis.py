@@ -27,8 +27,11 @@ _TITLES = {
     "cross_border": "Cross-border partnerships (members from more than one country), per kind",
     "central": "Most connected actors (degree = number of direct partners)",
     "brokers": "Top brokers (betweenness; articulation point = its departure splits the network)",
-    "isolated": "Isolated actors (no partnership, no tie)",
-    "no_union": "Partnerships without a trade union (largest first)",
+    "isolated": "Isolated actors (no partnership with another member, no link, no funding tie)",
+    "funders_outside": "Funders outside partnerships (fund others, member of none; not isolated)",
+    "no_union": "Partnerships without a trade union (largest first; evidence basis only)",
+    "outside_basis": "Membership not known well enough (left out of composition findings)",
+    "proposed": "Proposed partnerships",
     "funding_dependence": "Funded partnerships that depend on a single funder",
     "no_union_communities": "Communities (Louvain) without a trade union",
 }
@@ -78,16 +81,34 @@ def format_findings(findings: dict[str, pd.DataFrame]) -> str:
         title = _TITLES.get(key, key)
         if key == "figures":
             width = max((len(str(f)) for f in df["figure"]), default=0) + 1
-            lines = [f"  {str(f) + ':':<{width}} {_figure(f, v)}" for f, v in zip(df["figure"], df["value"],
-                                                                                   strict=True)]
+            bases = df["basis"] if "basis" in df.columns else [""] * len(df)
+            lines = [f"  {str(f) + ':':<{width}} {_figure(f, v):>5}" + (f"  ({_clean(b)})" if b else "")
+                     for f, v, b in zip(df["figure"], df["value"], bases, strict=True)]
             blocks.append(f"{title}\n{'-' * len(title)}\n" + "\n".join(lines))
             continue
-        blocks.append(f"{title}\n{'-' * len(title)}\n{format_table(df)}")
+        if key == "proposed":
+            title += (" — included in every measure (--include-proposed)" if df.attrs.get("included") else
+                      " — left out of network measures and gap shares (--include-proposed brings them in)")
+        if df.attrs.get("basis") and key in ("no_union", "outside_basis", "union_gap"):
+            title += f"\n  basis: {df.attrs['basis']}"
+        blocks.append(f"{title}\n{'-' * len(title.splitlines()[0])}\n{format_table(df)}")
         if key == "brokers" and df.attrs.get("betweenness_method"):
             blocks[-1] += f"\n  (betweenness: {df.attrs['betweenness_method']})"
+        if "total" in df.attrs and df.attrs["total"] > len(df):
+            blocks[-1] += f"\n  ({len(df)} of {df.attrs['total']} shown)"
         if df.attrs.get("note"):
             blocks[-1] += f"\n  ({df.attrs['note']})"
     return "\n\n".join(blocks)
+
+
+def _finding_options(fn):
+    """``--include-proposed`` and ``--min-members``: what the findings count (issue 14)."""
+    fn = click.option("--min-members", type=click.IntRange(min=1), default=2, show_default=True,
+                      help="Composition findings (no union, missing families, rules) count only partnerships with "
+                           "at least this many recorded members, or a member list declared complete.")(fn)
+    return click.option("--include-proposed", is_flag=True, default=False,
+                        help="Analyse proposed partnerships as working ones (left out by default and listed "
+                             "apart).")(fn)
 
 
 def _read_graph(store_kind: str | None, db_path: str | None):
@@ -114,23 +135,33 @@ def register(cli: click.Group) -> None:
                   help="Rows in each ranked table.")
     @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
                   help="Composition rules file (.toml or .csv) to check, instead of analysis/rules.toml.")
+    @_finding_options
     @store_options
     @friendly_errors
-    def analyse(top: int, rules_path: str | None, store_kind: str | None, db_path: str | None) -> None:
+    def analyse(top: int, rules_path: str | None, include_proposed: bool, min_members: int, store_kind: str | None,
+                db_path: str | None) -> None:
         """Print the headline findings: families and countries, partnerships without a trade union,
-        cross-border share, the most connected actors, brokers, isolated actors and funding dependence."""
+        cross-border share, the most connected actors, brokers, isolated actors and funding dependence.
+
+        Each key figure says what it counts. Proposed partnerships are left out (listed apart) unless
+        --include-proposed; composition findings count partnerships with at least --min-members
+        recorded members (or a member list declared complete)."""
+        from analysis.basis import basis_words
         from analysis.gaps import check_rules, default_rules, load_rules
         from analysis.headline import headline
+        from analysis.status import analysed_graph
 
         rules = load_rules(rules_path) if rules_path else default_rules()  # fail fast on a bad rule file
         g = _read_graph(store_kind, db_path)
         if _empty_notice(g):
             return
-        findings = headline(g, top=top)
+        findings = headline(g, top=top, include_proposed=include_proposed, min_members=min_members)
         click.echo(format_findings(findings))
-        violations = check_rules(g, rules)
+        violations = check_rules(analysed_graph(g, include_proposed=include_proposed), rules,
+                                 min_members=min_members)
         title = (f"Composition rules not met ({len(violations)} violation(s) in "
-                 f"{violations['partnership_id'].nunique()} partnership(s))")
+                 f"{violations['partnership_id'].nunique()} partnership(s) of the "
+                 f"{basis_words(min_members)})")
         summary = violations.groupby("rule_id", sort=False).size().rename("partnerships").reset_index() \
             if len(violations) else violations
         click.echo(f"\n{title}\n{'-' * len(title)}\n{format_table(summary)}")
@@ -141,19 +172,23 @@ def register(cli: click.Group) -> None:
     @click.option("--graph", "kind", type=click.Choice(["full", "actors"]), default="full", show_default=True,
                   help="For gexf/graphml: the whole graph (actors and partnerships) or the actor–actor network.")
     @click.argument("out", type=click.Path())
+    @_finding_options
     @store_options
     @friendly_errors
-    def export_cmd(fmt: str, kind: str, out: str, store_kind: str | None, db_path: str | None) -> None:
+    def export_cmd(fmt: str, kind: str, out: str, include_proposed: bool, min_members: int, store_kind: str | None,
+                   db_path: str | None) -> None:
         """Export the graph with families, centralities and communities to OUT.
 
         GEXF opens in Gephi; CSV writes a folder (the import-format tables plus actor_metrics.csv
         and partnership_gaps.csv); XLSX one workbook with the same tables. Spreadsheet cells that
-        would run as formulas are written as text (a leading apostrophe).
+        would run as formulas are written as text (a leading apostrophe). partnership_gaps says which
+        partnerships the headline shares count (in_basis) and actor_metrics which actors are isolated.
         """
         from analysis.export import export
 
         g = _read_graph(store_kind, db_path)
         kw = {"kind": kind} if fmt in ("gexf", "graphml") else {}
+        kw.update(include_proposed=include_proposed, min_members=min_members)
         paths = export(g, fmt, Path(out), **kw)
         for p in paths:
             click.echo(f"wrote {p}")
@@ -165,15 +200,17 @@ def register(cli: click.Group) -> None:
     @click.option("--title", default="partnet brief", show_default=True, help="Title of the page.")
     @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
                   help="Composition rules file (.toml or .csv), instead of analysis/rules.toml.")
+    @_finding_options
     @store_options
     @friendly_errors
-    def report(out: str, top: int, title: str, rules_path: str | None, store_kind: str | None,
-               db_path: str | None) -> None:
+    def report(out: str, top: int, title: str, rules_path: str | None, include_proposed: bool, min_members: int,
+               store_kind: str | None, db_path: str | None) -> None:
         """Write a self-contained HTML brief of the key findings to OUT (opens offline, loads nothing)."""
         from analysis.gaps import load_rules
         from analysis.report import write_report
 
         rules = load_rules(rules_path) if rules_path else None
         g = _read_graph(store_kind, db_path)
-        path = write_report(g, out, top=top, title=title, rules=rules)
+        path = write_report(g, out, top=top, title=title, rules=rules, include_proposed=include_proposed,
+                            min_members=min_members)
         click.echo(f"wrote {path}")

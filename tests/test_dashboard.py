@@ -255,6 +255,27 @@ def test_crossborder_diagonal_toggle(seed_db: Path, use_db) -> None:
     assert_ok(at)
 
 
+def test_crossborder_matrix_says_what_a_cell_counts(seed_db: Path, use_db) -> None:
+    use_db(seed_db)
+    at = run_page("crossborder")
+    assert "Newman-weighted ties" in texts(at) and "left out" in texts(at)
+    for measure, words in (("pairs", "distinct actor pairs"), ("partnerships", "partnerships with members in both")):
+        at.radio(key="xb_measure").set_value(measure).run()
+        assert_ok(at)
+        assert words in texts(at)
+
+
+def test_gaps_page_states_the_basis_and_the_proposals_toggle(seed_db: Path, use_db) -> None:
+    use_db(seed_db)
+    at = run_page("gaps")
+    assert_ok(at)
+    assert "partnerships with at least two recorded members" in texts(at)
+    assert "Membership not known well enough" in texts(at)
+    at.toggle(key="include_proposed").set_value(True).run()
+    assert_ok(at)
+    assert "Proposed partnerships included" in texts(at)
+
+
 # -- read-only mode, unreachable store ------------------------------------------------------------------
 def test_read_only_hides_upload_and_store_refuses_writes(seed_db: Path, use_db, tmp_path: Path) -> None:
     from dashboard import upload

@@ -54,8 +54,12 @@ gaps = i1.multiselect("Gaps to close", list(gap_names), default=list(gap_names),
 method = i2.selectbox("Score", ["adamic_adar", "resource_allocation"], key="plan_method",
                       format_func=lambda m: m.replace("_", "–" if m == "adamic_adar" else " ").title())
 top = i3.number_input("Per gap", 1, 100, 10, key="plan_top")
+cross = st.checkbox("Cross-border union candidates", value=False, key="plan_cross_border",
+                    help="By default a local, regional or national partnership is only offered unions from its own "
+                         "country (the country of most of its members).")
 if gaps:
-    kw = {"gaps": tuple(gaps), "method": method, "top": int(top), "projection": ctx.projection}
+    kw = {"gaps": tuple(gaps), "method": method, "top": int(top), "projection": ctx.projection,
+          "cross_border": cross}
     if comm.membership.value:
         kw["communities"] = comm.membership
     intro = ctx.data("analysis.planner:suggest_introductions", **kw)
