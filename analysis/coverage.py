@@ -234,7 +234,6 @@ def _solve(pool: list[str], n_must: int, groups: Mapping[str, set], keys: list, 
         cons = [LinearConstraint(a_cov, lb=-np.inf, ub=np.zeros(m)), LinearConstraint(a_seat, lb=0, ub=seats)]
         c1 = np.concatenate([np.zeros(n), -np.ones(m)])
         bounds, integ = Bounds(np.concatenate([lo, np.zeros(m)]), np.ones(n + m)), np.ones(n + m)
-        sel = slice(0, n)
     res = milp(c1, constraints=cons, bounds=bounds, integrality=integ,
                options={"time_limit": time_limit, "mip_rel_gap": 0.0})
     if res.status != 0 or res.x is None:

@@ -80,7 +80,7 @@ def register(cli: click.Group) -> None:
         how = ("exact: integer programme solved to optimality (HiGHS)" if a["method"] == "exact"
                else f"greedy: the exact solver reached its {time_limit:g} s time limit; {a['bound']}")
         goal = f"at most {seats} seats" if seats else "fewest invitees covering every group"
-        total = f"{len(df)} invitee{'s' if len(df) != 1 else ''} cover {a['covered']} of {a['groups']} groups"
+        total = f"covers {a['covered']} of {a['groups']} groups with {len(df)} invitee{'s' if len(df) != 1 else ''}"
         footer = [f"Total: {total} ({', '.join(a['cover'])}; {goal}).", f"Method: {how}."]
         if a["uncoverable"]:
             footer.append(f"No allowed actor brings: {', '.join(a['uncoverable'])}.")
@@ -128,7 +128,8 @@ def register(cli: click.Group) -> None:
 
     @cli.command("funding")
     @click.option("--by", type=click.Choice(["funder", "programme", "country", "recipient"]), default="funder",
-                  show_default=True, help="Group the funding ties by funder, programme, recipient country or recipient.")
+                  show_default=True,
+                  help="Group the funding ties by funder, programme, recipient country or recipient.")
     @_format_option
     @store_options
     @friendly_errors

@@ -95,14 +95,15 @@ def render_table(df: pd.DataFrame, *, width: int | None = None, ids: Iterable[st
         if widths is not None:
             break
         rest = [c for c in cols[1:] if not _is_id(c, ids) and c not in drop_first]
-        droppable = [c for c in drop_first if c in cols] + \
-            [c for c in reversed(rest) if not c.startswith("name")] + [c for c in reversed(rest) if c.startswith("name")]
+        names = [c for c in reversed(rest) if c.startswith("name")]
+        droppable = [c for c in drop_first if c in cols] + [c for c in reversed(rest) if c not in names] + names
         if not droppable:
             widths = {c: max(len(c), *(len(x) for x in cells[c])) for c in cols}
             break
         hidden.append(droppable[0])
         cols.remove(droppable[0])
-    lines = [" " * indent + "  ".join(c.rjust(widths[c]) if c in numeric else c.ljust(widths[c]) for c in cols).rstrip()]
+    head = "  ".join(c.rjust(widths[c]) if c in numeric else c.ljust(widths[c]) for c in cols)
+    lines = [" " * indent + head.rstrip()]
     lines.append(" " * indent + "  ".join("-" * widths[c] for c in cols))
     for i in range(len(df)):
         parts = {c: (textwrap.wrap(cells[c][i], widths[c], break_long_words=False, break_on_hyphens=False) or [""])
