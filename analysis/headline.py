@@ -78,7 +78,8 @@ def headline(
           of `analysis.communities` when ``communities`` is omitted; empty when unavailable),
           first ``top``.
 
-        ``result["figures"].attrs`` carries ``betweenness_method``.
+        ``result["figures"].attrs`` carries ``betweenness_method``; each ranked table's
+        ``attrs["total"]`` is its number of rows before the cut to ``top``.
 
     Notes
     -----
@@ -111,15 +112,15 @@ def headline(
     out["union_gap"] = union_gap_by_kind(g)
     out["cross_border"] = cross_border_share(g)
     cols = ["id", "name", "family", "country", "degree", "weighted_degree", "betweenness", "eigenvector", "pagerank"]
-    out["central"] = cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
-                                      kind="stable")[cols].head(top).reset_index(drop=True)
+    out["central"] = _top(cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
+                                           kind="stable")[cols], top)
     out["brokers"] = _brokers(g, proj, cent, top)
     out["isolated"] = _isolated(g, proj, top)
-    out["no_union"] = partnerships_without_union(g).head(top)
-    out["funding_dependence"] = single_funder_dependence(g).head(top)
+    out["no_union"] = _top(partnerships_without_union(g), top)
+    out["funding_dependence"] = _top(single_funder_dependence(g), top)
     comm = community_series(communities) if communities is not None else default_communities(g, proj)
     if comm is not None:
-        out["no_union_communities"] = communities_without_union(g, comm).head(top)
+        out["no_union_communities"] = _top(communities_without_union(g, comm), top)
     else:
         out["no_union_communities"] = pd.DataFrame(columns=["community", "actors", "trade_unions", "countries",
                                                             "families"])
@@ -217,6 +218,7 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
             "effective_size"]
     ap = articulation_points(proj, max_listed=0).set_index("id")["n_dependents"]
     ranked = cent[(cent["betweenness"] > 0) | cent["id"].isin(ap.index)]
+    total = len(ranked)
     ranked = ranked.sort_values(["betweenness", "id"], ascending=[False, True], kind="stable").head(top).copy()
     ranked["articulation_point"] = ranked["id"].isin(ap.index)
     ranked["dependents"] = ranked["id"].map(ap).fillna(0).astype(np.int64)
@@ -238,6 +240,7 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
     out = ranked[cols].reset_index(drop=True)
     out.attrs["betweenness_method"] = cent.attrs.get("betweenness_method", "")
     out.attrs["note"] = note
+    out.attrs["total"] = total
     return out
 
 
@@ -246,4 +249,11 @@ def _isolated(g: nx.MultiDiGraph, proj: nx.Graph, top: int) -> pd.DataFrame:
 
     iso = isolation.isolated_actors(g, projection=proj)
     # funders outside every partnership are listed after the truly isolated actors
-    return iso.sort_values(["funds", "id"], kind="stable").head(top).reset_index(drop=True)
+    return _top(iso.sort_values(["funds", "id"], kind="stable"), top)
+
+
+def _top(df: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The first ``top`` rows; ``attrs["total"]`` keeps how many there were."""
+    out = df.head(top).reset_index(drop=True)
+    out.attrs["total"] = len(df)
+    return out

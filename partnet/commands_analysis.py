@@ -107,33 +107,41 @@ def _empty_notice(g) -> bool:
 def register(cli: click.Group) -> None:
     """Add ``analyse``, ``export`` and ``report`` to the ``partnet`` command group."""
     # imported here, not at the top: partnet.cli imports this module while it is being set up
+    from partnet.analyse_out import SECTIONS
     from partnet.cli import friendly_errors, store_options
 
     @cli.command("analyse")
     @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
                   help="Rows in each ranked table.")
+    @click.option("--section", "sections", multiple=True, metavar="NAME",
+                  help="Only this section (repeat for several): " + ", ".join(SECTIONS) + ".")
+    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown"]), default="table",
+                  show_default=True, help="table (fits the terminal), json, markdown, or csv (one file per section).")
+    @click.option("--out", default=None, type=click.Path(), help="Write there instead (a folder for csv).")
     @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
                   help="Composition rules file (.toml or .csv) to check, instead of analysis/rules.toml.")
     @store_options
     @friendly_errors
-    def analyse(top: int, rules_path: str | None, store_kind: str | None, db_path: str | None) -> None:
+    def analyse(top: int, sections: tuple[str, ...], fmt: str, out: str | None, rules_path: str | None,
+                store_kind: str | None, db_path: str | None) -> None:
         """Print the headline findings: families and countries, partnerships without a trade union,
-        cross-border share, the most connected actors, brokers, isolated actors and funding dependence."""
-        from analysis.gaps import check_rules, default_rules, load_rules
-        from analysis.headline import headline
+        cross-border share, the most connected actors, brokers, isolated actors, funding dependence
+        and the partnerships that break each composition rule."""
+        from analysis.gaps import default_rules, load_rules
+        from graph.errors import PartnetError
+        from partnet.analyse_out import build_sections, emit_sections
 
+        unknown = [s for s in sections if s not in SECTIONS]
+        if unknown:
+            raise PartnetError(f"unknown section {unknown[0]!r}", hint=f"choose among {', '.join(SECTIONS)}")
         rules = load_rules(rules_path) if rules_path else default_rules()  # fail fast on a bad rule file
         g = _read_graph(store_kind, db_path)
         if _empty_notice(g):
             return
-        findings = headline(g, top=top)
-        click.echo(format_findings(findings))
-        violations = check_rules(g, rules)
-        title = (f"Composition rules not met ({len(violations)} violation(s) in "
-                 f"{violations['partnership_id'].nunique()} partnership(s))")
-        summary = violations.groupby("rule_id", sort=False).size().rename("partnerships").reset_index() \
-            if len(violations) else violations
-        click.echo(f"\n{title}\n{'-' * len(title)}\n{format_table(summary)}")
+        if g.number_of_nodes() > 5000:
+            click.echo(f"analysing {g.number_of_nodes():,} nodes…", err=True)
+        names = list(dict.fromkeys(sections)) or list(SECTIONS)
+        emit_sections(build_sections(g, names, top=top, rules=rules), fmt, top=top, out=out)
 
     @cli.command("export")
     @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv", "xlsx"]), required=True,

@@ -72,7 +72,8 @@ def column_formatter(name: str, s: pd.Series) -> Callable[[object], str]:
         if len(vals) and np.all(np.mod(vals.to_numpy(dtype=float), 1) == 0) and vals.abs().max() >= 1:
             return lambda v: "–" if missing(v) else f"{float(v):,.0f}"
         return lambda v: "–" if missing(v) else f"{float(v):,.3f}"
-    return lambda v: "–" if missing(v) else str(clean(v))
+    return lambda v: ", ".join(str(clean(x)) for x in v) if isinstance(v, (list, tuple)) else \
+        ("–" if missing(v) else str(clean(v)))
 
 
 def render_table(df: pd.DataFrame, *, width: int | None = None, ids: Iterable[str] = (),
@@ -113,8 +114,10 @@ def render_table(df: pd.DataFrame, *, width: int | None = None, ids: Iterable[st
             lines.append(" " * indent + "  ".join(x.rjust(widths[c]) if c in numeric else x.ljust(widths[c])
                                                   for x, c in zip(row, cols, strict=True)).rstrip())
     if hidden:
-        lines.append(" " * indent + f"(columns left out to fit {width} characters: {', '.join(hidden)}; "
-                     "widen COLUMNS or use --format csv/json to see them)")
+        note = (f"(columns left out to fit {width} characters: {', '.join(hidden)}; "
+                "widen COLUMNS or use --format csv/json to see them)")
+        lines += textwrap.wrap(note, width, initial_indent=" " * indent, subsequent_indent=" " * (indent + 1),
+                               break_long_words=False)
     return "\n".join(lines)
 
 
@@ -184,7 +187,7 @@ def csv_text(df: pd.DataFrame) -> str:
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(neutralise)
+            out[c] = out[c].map(lambda v: neutralise(", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
     return out.to_csv(index=False, lineterminator="\n")
 
 

@@ -161,3 +161,64 @@ def test_plan_on_a_generated_network(generated):
     out = json.loads(run("plan", "--seats", "8", "--cover", "families,countries,communities", "--db", str(db),
                          "--format", "json").output)
     assert out["method"] == "exact" and len(out["invitees"]) <= 8 and out["covered"] <= out["groups"]
+
+
+def test_analyse_fits_100_columns_never_cuts_ids_and_counts_rows(seed, monkeypatch):
+    db, g = seed
+    monkeypatch.delenv("COLUMNS", raising=False)
+    res = run("analyse", "--db", str(db))
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert max(len(x) for x in lines) <= 100
+    assert "…" not in res.output
+    doc = json.loads(run("analyse", "--db", str(db), "--format", "json").output)
+    for name in ("central", "brokers", "isolated", "no_union", "funding_dependence"):
+        sec = doc["sections"][name]
+        key = "id" if name in ("central", "brokers", "isolated") else ("partnership_id" if name == "no_union"
+                                                                       else "recipient_id")
+        for r in sec["rows"]:
+            assert r[key] in res.output.split()  # whole ids, copyable
+        if sec["total"] > sec["shown"]:
+            assert f"{sec['shown']} of {sec['total']}; --top {sec['total']} shows all" in res.output
+    assert doc["sections"]["central"]["total"] == sum(1 for _, d in g.nodes(data=True) if d["label"] == "Actor")
+    narrow = CliRunner(env={"COLUMNS": "60"}).invoke(cli, ["analyse", "--db", str(db), "--section", "central"]).output
+    assert max(len(x) for x in narrow.splitlines()) <= 60 or "columns left out" in narrow
+    assert "city-of-liege" in narrow.split()
+
+
+def test_analyse_json_sections_and_rules(seed):
+    db, g = seed
+    from analysis.gaps import check_rules
+
+    doc = json.loads(run("analyse", "--db", str(db), "--format", "json", "--section", "rules",
+                         "--section", "figures").output)
+    assert list(doc["sections"]) == ["rules", "figures"]
+    for sec in doc["sections"].values():
+        assert set(sec) == {"title", "shown", "total", "ranked", "note", "columns", "rows"}
+    want = check_rules(g).groupby("rule_id")["partnership_id"].apply(lambda s: sorted(set(s))).to_dict()
+    got = {r["rule_id"]: r["partnership_ids"] for r in doc["sections"]["rules"]["rows"]}
+    assert got == want and set(want["dp-needs-union"]) >= {"fr-nat-2001-10039", "fr-nat-2004-41892"}
+    table = run("analyse", "--db", str(db), "--section", "rules").output
+    assert "dp-needs-union: 5 partnerships break" in table and "fr-nat-2001-10039" in table
+
+
+def test_analyse_csv_folder_markdown_and_bad_input(seed, tmp_path):
+    db, _ = seed
+    res = run("analyse", "--db", str(db), "--format", "csv", "--out", str(tmp_path / "f"))
+    assert res.exit_code == 0
+    assert (tmp_path / "f" / "rules.csv").exists() and (tmp_path / "f" / "central.csv").exists()
+    central = pd.read_csv(tmp_path / "f" / "central.csv")
+    assert len(central) == 10 and central["id"].iloc[0] == "city-of-liege"
+    md = run("analyse", "--db", str(db), "--format", "markdown", "--section", "no_union", "--top", "3").output
+    assert md.startswith("## Partnerships without a trade union") and "3 of 59" in md
+    assert run("analyse", "--db", str(db), "--format", "csv").exit_code == 1
+    bad = run("analyse", "--db", str(db), "--section", "wizards")
+    assert bad.exit_code == 1 and "unknown section 'wizards'" in bad.output
+
+
+def test_analyse_amounts_have_two_decimals():
+    from partnet.tables_out import render_table
+
+    df = pd.DataFrame({"id": ["a", "b"], "amount": [60000.0, 375000.25], "share": [0.5, 0.25], "n": [1200, 3]})
+    text = render_table(df)
+    assert "60,000.00" in text and "375,000.25" in text and "50.0%" in text and "1,200" in text
