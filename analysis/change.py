@@ -33,7 +33,8 @@ from analysis._tables import (
 from analysis.periods import Period, default_periods, period_label
 from graph.errors import PartnetError
 
-__all__ = ["PERIOD_FIGURES", "active_sets", "compare_periods", "comparison_json", "parse_period", "periods_every"]
+__all__ = ["PERIOD_FIGURES", "active_sets", "compare_periods", "comparison_json", "parse_period", "period_networks",
+           "periods_every"]
 
 #: Columns of ``compare_periods(...)["periods"]``.
 PERIOD_FIGURES = ["period", "start", "end", "actors", "partnerships", "ties", "funding_ties", "components",
@@ -126,6 +127,32 @@ def active_sets(g: nx.MultiDiGraph, period: Period) -> set[str]:
     lo, hi = period
     t = _Tables(g)
     return {t.ids[i] for i in np.flatnonzero(t.period(int(lo), int(hi))["active"])}  # type: ignore[arg-type]
+
+
+@with_table_cache
+def period_networks(g: nx.MultiDiGraph, periods: Sequence[Period]) -> dict[str, pd.DataFrame]:
+    """The actor network of each period under the definition of this module, as two long tables.
+
+    Returns
+    -------
+    dict of str -> pandas.DataFrame
+        ``actors``: ``period, id, name, family, country`` (one row per active actor and period);
+        ``ties``: ``period, actor_a, actor_b`` (``actor_a < actor_b`` in the id order of the actors
+        table). The same sets as `compare_periods` counts, for drawing small multiples.
+    """
+    t = _Tables(g)
+    acts, ties = [], []
+    for lo, hi in periods:
+        s = t.period(int(lo), int(hi))  # type: ignore[arg-type]
+        label = period_label((lo, hi))
+        acts.append(t.actors.loc[s["active"], ["id", "name", "family", "country"]].assign(period=label))
+        ids = np.array(t.ids, dtype=object)
+        ties.append(pd.DataFrame({"period": label, "actor_a": ids[s["pairs"] // t.n],
+                                  "actor_b": ids[s["pairs"] % t.n]}))
+    actors = pd.concat(acts, ignore_index=True) if acts else pd.DataFrame(columns=["id", "name", "family", "country",
+                                                                                  "period"])
+    tie_df = pd.concat(ties, ignore_index=True) if ties else pd.DataFrame(columns=["period", "actor_a", "actor_b"])
+    return {"actors": actors[["period", "id", "name", "family", "country"]], "ties": tie_df}
 
 
 @with_table_cache
