@@ -222,3 +222,17 @@ def test_analyse_amounts_have_two_decimals():
     df = pd.DataFrame({"id": ["a", "b"], "amount": [60000.0, 375000.25], "share": [0.5, 0.25], "n": [1200, 3]})
     text = render_table(df)
     assert "60,000.00" in text and "375,000.25" in text and "50.0%" in text and "1,200" in text
+
+
+def test_readme_questions_commands_exist():
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Questions"):]
+    section = section[:section.index("\n## ", 4)]
+    commands = re.findall(r"^    partnet (plan|introductions|funding|compare)(.*)$", section, flags=re.M)
+    assert {c for c, _ in commands} == {"plan", "introductions", "funding", "compare"}
+    for cmd, rest in commands:
+        help_text = CliRunner().invoke(cli, [cmd, "--help"]).output
+        for option in re.findall(r"--[a-z-]+", rest):
+            assert option in help_text, (cmd, option)
