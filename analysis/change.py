@@ -33,8 +33,8 @@ from analysis._tables import (
 from analysis.periods import Period, default_periods, period_label
 from graph.errors import PartnetError
 
-__all__ = ["PERIOD_FIGURES", "active_sets", "compare_periods", "comparison_json", "parse_period", "period_networks",
-           "periods_every"]
+__all__ = ["PERIOD_FIGURES", "active_sets", "compare_periods", "comparison_json", "parse_period", "period_layout",
+           "period_networks", "periods_every"]
 
 #: Columns of ``compare_periods(...)["periods"]``.
 PERIOD_FIGURES = ["period", "start", "end", "actors", "partnerships", "ties", "funding_ties", "components",
@@ -153,6 +153,41 @@ def period_networks(g: nx.MultiDiGraph, periods: Sequence[Period]) -> dict[str, 
                                                                                   "period"])
     tie_df = pd.concat(ties, ignore_index=True) if ties else pd.DataFrame(columns=["period", "actor_a", "actor_b"])
     return {"actors": actors[["period", "id", "name", "family", "country"]], "ties": tie_df}
+
+
+def period_layout(g: nx.MultiDiGraph, periods: Sequence[Period], *, max_actors: int = 400,
+                  seed: int = 7) -> pd.DataFrame:
+    """One position per actor for drawing every period's network at the same place (small multiples).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, x, y`` for the ``max_actors`` actors with the most ties over all periods (then id);
+        ``df.attrs["actors"]`` is how many actors are active in some period.
+
+    Notes
+    -----
+    ``networkx.spring_layout`` (Fruchterman–Reingold, fixed ``seed``) of the union of the periods'
+    networks, so an actor keeps its place and change shows as ties and dots appearing.
+
+    References
+    ----------
+    .. [1] T. M. J. Fruchterman and E. M. Reingold, "Graph drawing by force-directed placement",
+       Software: Practice and Experience 21(11), 1129–1164 (1991).
+    """
+    nets = period_networks(g, periods)
+    ties = nets["ties"].drop_duplicates(["actor_a", "actor_b"])
+    reach = pd.concat([ties["actor_a"], ties["actor_b"], nets["actors"]["id"].drop_duplicates()]).value_counts()
+    reach = reach.rename_axis("id").reset_index(name="n").sort_values(["n", "id"], ascending=[False, True])
+    keep = set(reach["id"].head(max_actors).tolist())
+    h = nx.Graph()
+    h.add_nodes_from(sorted(keep))
+    h.add_edges_from((a, b) for a, b in zip(ties["actor_a"].tolist(), ties["actor_b"].tolist(), strict=True)
+                     if a in keep and b in keep)
+    pos = nx.spring_layout(h, seed=seed, iterations=60) if len(h) else {}
+    out = pd.DataFrame([(k, float(x), float(y)) for k, (x, y) in sorted(pos.items())], columns=["id", "x", "y"])
+    out.attrs["actors"] = len(reach)
+    return out
 
 
 @with_table_cache

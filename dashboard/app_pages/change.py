@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -56,25 +55,15 @@ if not rc.empty:
     tables.table(rc)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _positions(edges: pd.DataFrame, nodes: tuple[str, ...]) -> dict[str, tuple[float, float]]:
-    """One layout for every period (spring layout of the union network, fixed seed)."""
-    h = nx.Graph()
-    h.add_nodes_from(nodes)
-    h.add_edges_from(edges[["actor_a", "actor_b"]].itertuples(index=False, name=None))
-    return {k: (float(x), float(y)) for k, (x, y) in nx.spring_layout(h, seed=7, iterations=60).items()}
-
-
 st.subheader("The network in each period")
 nets = ctx.data("analysis.change:period_networks", periods=periods)
+layout = ctx.data("analysis.change:period_layout", periods=periods, max_actors=MAX_DRAWN)
+pos = dict(zip(layout["id"], zip(layout["x"], layout["y"], strict=True), strict=True))
 acts, ties = nets["actors"], nets["ties"]
-reach = pd.concat([ties["actor_a"], ties["actor_b"], acts["id"]]).value_counts()
-drawn = sorted(reach.index[:MAX_DRAWN].tolist())
-keep = set(drawn)
+keep = set(pos)
 ties = ties[ties["actor_a"].isin(keep) & ties["actor_b"].isin(keep)]
-pos = _positions(ties.drop_duplicates(["actor_a", "actor_b"]).reset_index(drop=True), tuple(drawn))
-if len(reach) > MAX_DRAWN:
-    st.caption(f"Drawn: the {MAX_DRAWN:,} actors with the most ties over all periods, of {len(reach):,}.")
+if layout.attrs.get("actors", 0) > MAX_DRAWN:
+    st.caption(f"Drawn: the {MAX_DRAWN:,} actors with the most ties over all periods, of {layout.attrs['actors']:,}.")
 cols = min(len(chosen), 3)
 rows = -(-len(chosen) // cols)
 fig = make_subplots(rows=rows, cols=cols, subplot_titles=[html.escape(p) for p in chosen])
