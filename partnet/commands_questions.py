@@ -122,9 +122,14 @@ def register(cli: click.Group) -> None:
             shown_of = int(keep.sum())
         footer = (f"{len(df)} suggestion{'s' if len(df) != 1 else ''} (at most {top} per gap; --top N shows more)"
                   + (f", of {shown_of} for {partnership}" if partnership else "") + ".",)
-        emit(df, fmt, title="Suggested introductions" + (f" for {partnership}" if partnership else ""),
-             footer=footer, meta={"partnership": partnership, "top": top}, rows_key="introductions",
-             ids=("actor_a", "actor_b", "context"), drop_first=("method", "common", "score"))
+        title = "Suggested introductions" + (f" for {partnership}" if partnership else "")
+        if fmt == "table":  # one paragraph per pair: the ids in full, then the reason
+            click.echo(f"{title}\n{'-' * len(title)}")
+            click.echo(_paragraphs(df) or "  (none)")
+            click.echo(footer[0])
+            return
+        emit(df, fmt, title=title, footer=footer, meta={"partnership": partnership, "top": top},
+             rows_key="introductions")
 
     @cli.command("funding")
     @click.option("--by", type=click.Choice(["funder", "programme", "country", "recipient"]), default="funder",
@@ -156,6 +161,19 @@ def register(cli: click.Group) -> None:
         emit(df, fmt, title=f"Funding by {by}", footer=tuple(footer),
              meta={"by": by, "currencies": df.attrs["currencies"], "totals": t}, rows_key="groups", ids=(by,),
              drop_first=("basis", "top_funder", "counterparts", "name"))
+
+
+def _paragraphs(df: pd.DataFrame) -> str:
+    import textwrap
+
+    width, c = tables_out.terminal_width(), tables_out.clean
+    out = []
+    for i, r in enumerate(df.itertuples(index=False), start=1):
+        head = f"{i}. [{c(r.gap)}: {c(r.context)}] {c(r.actor_a)} + {c(r.actor_b)} (score {r.score:.3f}, {c(r.method)})"
+        out += textwrap.wrap(head, width, initial_indent="  ", subsequent_indent="     ", break_long_words=False,
+                             break_on_hyphens=False)
+        out += textwrap.wrap(str(c(r.reason)), width, initial_indent="     ", subsequent_indent="     ")
+    return "\n".join(out)
 
 
 def _bad(message: str, hint: str):
