@@ -53,7 +53,7 @@ def funding_portfolio(g: nx.MultiDiGraph, by: str = "funder") -> pd.DataFrame:
         One row per group: ``<by>`` (the group id), ``name`` (funder and recipient only), ``ties``
         (funding ties reaching the group), ``counterparts`` (distinct recipients, or distinct funders
         for ``recipient``), ``unknown_amount_share`` (ties without a known amount / ties) and one
-        ``amount_<CURRENCY>`` column per currency (known amounts summed, 0 when none; a known amount
+        ``amount_<CURRENCY>`` column per currency (known amounts summed, NaN when none is known; a known amount
         without a currency under ``amount_unspecified``). For ``recipient`` also ``hhi, basis,
         top_funder, top_share, single_funder`` of `analysis.funding.funding_concentration`.
         Sorted by ties (most first), then group. ``df.attrs["totals"]`` holds
@@ -108,7 +108,7 @@ def funding_portfolio(g: nx.MultiDiGraph, by: str = "funder") -> pd.DataFrame:
                                                       aggfunc="sum")
     for c in currencies:
         col = amounts[c] if c in amounts.columns else pd.Series(dtype=float)
-        out[f"amount_{c}"] = col.reindex(out.index).fillna(0.0).astype(float)
+        out[f"amount_{c}"] = col.reindex(out.index).astype(float)  # NaN: no known amount in that currency
     out = out.rename_axis(by).reset_index()
     if by in ("funder", "recipient"):
         out.insert(1, "name", out[by].map(_names(g)).fillna(out[by]).astype(str))

@@ -8,6 +8,8 @@ the result as a table, CSV or JSON (`partnet.tables_out`).
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 import pandas as pd
 
@@ -32,7 +34,8 @@ def emit(df: pd.DataFrame, fmt: str, *, title: str = "", footer: tuple[str, ...]
             click.echo(f"{tables_out.clean(title)}\n{'-' * min(len(title), tables_out.terminal_width())}")
         click.echo(tables_out.render_table(df, ids=ids, drop_first=drop_first))
         for line in footer:
-            click.echo(line)
+            click.echo("\n".join(textwrap.wrap(str(tables_out.clean(line)), tables_out.terminal_width(),
+                                               subsequent_indent="  ", break_long_words=False)))
 
 
 def _format_option(fn):
