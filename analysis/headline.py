@@ -96,7 +96,8 @@ def headline(
           of `analysis.communities` when ``communities`` is omitted; empty when unavailable;
           communities of one actor left out), first ``top``.
 
-        ``result["figures"].attrs`` carries ``betweenness_method``.
+        ``result["figures"].attrs`` carries ``betweenness_method``; each ranked table's
+        ``attrs["total"]`` is its number of rows before the cut to ``top``.
 
     Notes
     -----
@@ -130,19 +131,19 @@ def headline(
     out["union_gap"] = union_gap_by_kind(g, min_members=min_members)
     out["cross_border"] = cross_border_share(g)
     cols = ["id", "name", "family", "country", "degree", "weighted_degree", "betweenness", "eigenvector", "pagerank"]
-    out["central"] = cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
-                                      kind="stable")[cols].head(top).reset_index(drop=True)
+    out["central"] = _top(cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
+                                           kind="stable")[cols], top)
     out["brokers"] = _brokers(g, proj, cent, top)
     out["isolated"], out["funders_outside"] = _isolated(g, proj, top)
-    out["no_union"] = _head(partnerships_without_union(g, min_members=min_members), top)
-    out["outside_basis"] = _head(outside_basis(g, min_members=min_members), top)
+    out["no_union"] = _top(partnerships_without_union(g, min_members=min_members), top)
+    out["outside_basis"] = _top(outside_basis(g, min_members=min_members), top)
     out["outside_basis"].attrs["basis"] = basis_words(min_members)
     out["proposed"] = proposed_partnerships(g)
     out["proposed"].attrs["included"] = include_proposed
-    out["funding_dependence"] = single_funder_dependence(g).head(top)
+    out["funding_dependence"] = _top(single_funder_dependence(g), top)
     comm = community_series(communities) if communities is not None else default_communities(g, proj)
     if comm is not None:
-        out["no_union_communities"] = communities_without_union(g, comm).head(top)
+        out["no_union_communities"] = _top(communities_without_union(g, comm), top)
     else:
         out["no_union_communities"] = pd.DataFrame(columns=["community", "actors", "trade_unions", "countries",
                                                             "families"])
@@ -283,6 +284,7 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
             "effective_size"]
     ap = articulation_points(proj, max_listed=0).set_index("id")["n_dependents"]
     ranked = cent[(cent["betweenness"] > 0) | cent["id"].isin(ap.index)]
+    total = len(ranked)
     ranked = ranked.sort_values(["betweenness", "id"], ascending=[False, True], kind="stable").head(top).copy()
     ranked["articulation_point"] = ranked["id"].isin(ap.index)
     ranked["dependents"] = ranked["id"].map(ap).fillna(0).astype(np.int64)
@@ -304,13 +306,7 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
     out = ranked[cols].reset_index(drop=True)
     out.attrs["betweenness_method"] = cent.attrs.get("betweenness_method", "")
     out.attrs["note"] = note
-    return out
-
-
-def _head(df: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The first ``top`` rows of ``df``, its length in ``attrs["total"]`` and its other attrs kept."""
-    out = df.head(top).reset_index(drop=True)
-    out.attrs = {**df.attrs, "total": len(df)}
+    out.attrs["total"] = total
     return out
 
 
@@ -318,9 +314,12 @@ def _isolated(g: nx.MultiDiGraph, proj: nx.Graph, top: int) -> tuple[pd.DataFram
     """The isolated actors and the funders outside partnerships, first ``top`` of each, with their totals."""
     from analysis import isolation
 
-    out = []
-    for df in (isolation.isolated_actors(g, projection=proj), isolation.funders_outside_partnerships(g)):
-        head = df.head(top).reset_index(drop=True)
-        head.attrs["total"] = len(df)
-        out.append(head)
-    return out[0], out[1]
+    return (_top(isolation.isolated_actors(g, projection=proj), top),
+            _top(isolation.funders_outside_partnerships(g), top))
+
+
+def _top(df: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The first ``top`` rows of ``df``; ``attrs`` kept and ``attrs["total"]`` set to how many there were."""
+    out = df.head(top).reset_index(drop=True)
+    out.attrs = {**df.attrs, "total": len(df)}
+    return out

@@ -82,6 +82,8 @@ def store_info(store_kind: str | None, db_path: str | None) -> None:
 _COMMAND_MODULES = (
     "partnet.commands_ingest",
     "partnet.commands_analysis",
+    "partnet.commands_questions",
+    "partnet.commands_compare",
     "partnet.commands_dashboard",
     "partnet.commands_generate",
     "partnet.commands_store",
