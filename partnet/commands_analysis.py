@@ -14,6 +14,20 @@ from analysis.memo import share
 
 __all__ = ["register"]
 
+def proposed_option(fn):
+    """``--include-proposed``: analyse proposed partnerships as working ones (left out by default)."""
+    return click.option("--include-proposed", is_flag=True, default=False,
+                        help="Analyse proposed partnerships as working ones (left out by default and listed "
+                             "apart).")(fn)
+
+
+def read_analysed(store_kind: str | None, db_path: str | None, include_proposed: bool):
+    """The store's graph as the findings see it: proposed partnerships left out unless ``include_proposed``."""
+    from analysis.status import analysed_graph
+
+    return analysed_graph(_read_graph(store_kind, db_path), include_proposed=include_proposed)
+
+
 def _finding_options(fn):
     """``--include-proposed`` and ``--min-members``: what the findings count (issue 14)."""
     fn = click.option("--min-members", type=click.IntRange(min=1), default=2, show_default=True,

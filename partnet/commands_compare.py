@@ -13,7 +13,7 @@ __all__ = ["register"]
 def register(cli: click.Group) -> None:
     """Add ``compare`` to the ``partnet`` command group."""
     from partnet.cli import friendly_errors, store_options
-    from partnet.commands_analysis import _empty_notice, _read_graph
+    from partnet.commands_analysis import _empty_notice, proposed_option, read_analysed
 
     @cli.command("compare")
     @click.option("--period", "periods", multiple=True, metavar="FIRST-LAST",
@@ -24,10 +24,11 @@ def register(cli: click.Group) -> None:
                   help="Ids listed per change and rank changes per measure (json/csv list every id).")
     @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
                   show_default=True, help="table (for people), csv (the per-period figures) or json (everything).")
+    @proposed_option
     @store_options
     @friendly_errors
-    def compare(periods: tuple[str, ...], every: int | None, top: int, fmt: str, store_kind: str | None,
-                db_path: str | None) -> None:
+    def compare(periods: tuple[str, ...], every: int | None, top: int, fmt: str, include_proposed: bool,
+                store_kind: str | None, db_path: str | None) -> None:
         """What changed between periods: active actors, partnerships, ties, components, union coverage
         and cross-border share per period; actors entering, leaving and persisting, ties formed and
         dissolved and the largest rank changes between consecutive periods.
@@ -47,7 +48,7 @@ def register(cli: click.Group) -> None:
         if every is None and len(parsed) < 2:
             raise PartnetError("compare needs two periods or more",
                                hint="e.g. --period 2002-2005 --period 2006-2010, or --every 5")
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         if every is not None:

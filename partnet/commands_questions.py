@@ -46,7 +46,7 @@ def _format_option(fn):
 def register(cli: click.Group) -> None:
     """Add ``plan``, ``introductions`` and ``funding`` to the ``partnet`` command group."""
     from partnet.cli import friendly_errors, store_options
-    from partnet.commands_analysis import _empty_notice, _read_graph
+    from partnet.commands_analysis import _empty_notice, _read_graph, proposed_option, read_analysed
 
     @cli.command("plan")
     @click.option("--seats", type=int, default=None,
@@ -58,11 +58,12 @@ def register(cli: click.Group) -> None:
     @click.option("--exclude", multiple=True, metavar="ID", help="Actor never invited (repeat for several).")
     @click.option("--time-limit", type=float, default=10.0, show_default=True,
                   help="Seconds for the exact solver; when reached, the greedy list is given with its bound.")
+    @proposed_option
     @_format_option
     @store_options
     @friendly_errors
     def plan(seats: int | None, cover: str, must: tuple[str, ...], exclude: tuple[str, ...], time_limit: float,
-             fmt: str, store_kind: str | None, db_path: str | None) -> None:
+             include_proposed: bool, fmt: str, store_kind: str | None, db_path: str | None) -> None:
         """Whom to invite so that every family and country (or community, partnership) is in the room.
 
         With --seats N: the at most N actors that cover the most groups (maximum coverage); without
@@ -73,7 +74,7 @@ def register(cli: click.Group) -> None:
 
         if seats is not None and seats < 1:
             raise _bad(f"--seats {seats}: a meeting needs at least one seat", "give --seats 1 or more")
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         if g.number_of_nodes() > 5000 and fmt == "table":
@@ -100,8 +101,7 @@ def register(cli: click.Group) -> None:
     @click.option("--cross-border", is_flag=True, default=False,
                   help="Let a union from another country be proposed for a local, regional or national "
                        "partnership (by default only unions of its own country).")
-    @click.option("--include-proposed", is_flag=True, default=False,
-                  help="Count proposed partnerships as working ones (left out by default).")
+    @proposed_option
     @_format_option
     @store_options
     @friendly_errors
