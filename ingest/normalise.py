@@ -31,7 +31,7 @@ from typing import Any
 
 import pycountry
 
-from graph.model import ACTOR_TYPES, LEVELS, LINK_KINDS, PARTNERSHIP_KINDS, ROLES, SCOPES
+from graph.model import ACTOR_TYPES, LEVELS, LINK_KINDS, PARTNERSHIP_KINDS, ROLES, SCOPES, STATUSES
 from ingest.countries import country_code
 from ingest.errors import FileProblem
 from ingest.format import Column, Table, header_key
@@ -52,6 +52,7 @@ __all__ = [
     "map_header",
     "normalise_table",
     "parse_amount",
+    "parse_flag",
     "parse_year",
     "vocab_value",
     "currency_code",
@@ -69,6 +70,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "scope": SCOPES,
     "level": LEVELS,
     "link_kind": LINK_KINDS,
+    "status": STATUSES,
 }
 _VOCAB_OF_VALUES = {values: name for name, values in VOCABULARIES.items()}
 _SYNONYMS_FILE = Path(__file__).with_name("synonyms.csv")
@@ -364,6 +366,29 @@ def currency_code(text: str) -> str | None:
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-]*):")
 
 
+_FLAGS = {"yes": True, "y": True, "oui": True, "o": True, "true": True, "vrai": True, "1": True, "x": True,
+          "no": False, "n": False, "non": False, "false": False, "faux": False, "0": False}
+
+
+def parse_flag(raw: Any, warn: Warn) -> bool | None:
+    """``yes``/``no`` (and ``oui``/``non``, ``true``/``false``, ``1``/``0``) -> True/False; empty -> None.
+
+    >>> parse_flag("Oui", print), parse_flag("no", print), parse_flag("", print)
+    (True, False, None)
+    """
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    s = clean_text(raw, warn)
+    if not s:
+        return None
+    value = _FLAGS.get(fold(s))
+    if value is None:
+        raise CellError("unknown-value", "expected yes or no", "write yes or no (oui/non), or leave the cell empty")
+    return value
+
+
 # -- converters ------------------------------------------------------------------------
 def converter(column: Column) -> Callable[[Any, Warn], Any]:
     """The function that turns a raw cell of ``column`` into its clean value.
@@ -443,6 +468,8 @@ def converter(column: Column) -> Callable[[Any, Warn], Any]:
                 raise CellError("unknown-currency", "unknown currency", "write an ISO 4217 code such as EUR")
             return code
         return currency
+    if t == "flag":
+        return parse_flag
     if t == "website":
         def website(raw: Any, warn: Warn) -> str:
             s = text(raw, warn)
