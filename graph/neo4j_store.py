@@ -400,6 +400,7 @@ class Neo4jStore(Store):
 
         while self._run("delete", batch, write=True):
             pass
+        self._run("delete", lambda tx: tx.run("MATCH (s:PartnetSource) DELETE s").consume(), write=True)
         self._run("delete", lambda tx: tx.run(cypher.BUMP_VERSION).consume(), write=True)
 
     # -- reading -------------------------------------------------------------------

@@ -321,7 +321,7 @@ class SQLiteStore(Store):
         self._check_writable()
         try:
             with self._transaction() as con:
-                for table in ("links", "funding", "memberships", "partnerships", "actors"):
+                for table in ("links", "funding", "memberships", "partnerships", "actors", "sources"):
                     con.execute(f"DELETE FROM {table}")  # table names from the fixed list above
                 con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
         except sqlite3.Error as e:

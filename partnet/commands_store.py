@@ -40,8 +40,8 @@ def store_backup(path: str, force: bool, store_kind: str | None, db_path: str | 
     SQLite: SQLite's online backup API. Neo4j: the whole graph read in one read transaction.
     PATH appears complete or not at all; restore it with `partnet store restore PATH`.
     """
-    from graph.backup import backup_sqlite, backup_store
     from graph.backends import open_store
+    from graph.backup import backup_sqlite, backup_store
 
     sqlite_path = _store_path(store_kind, db_path)
     if sqlite_path is not None:
@@ -63,8 +63,8 @@ def store_restore(path: str, store_kind: str | None, db_path: str | None) -> Non
     touched if it is not. The swap is one transaction: an interrupted restore leaves the old
     content.
     """
-    from graph.backup import restore_sqlite, restore_store
     from graph.backends import open_store
+    from graph.backup import restore_sqlite, restore_store
 
     sqlite_path = _store_path(store_kind, db_path)
     if sqlite_path is not None:
@@ -84,8 +84,8 @@ def store_restore(path: str, store_kind: str | None, db_path: str | None) -> Non
 @friendly_errors
 def store_clear(yes: bool, store_kind: str | None, db_path: str | None) -> None:
     """Delete everything in the store (SQLite or Neo4j). Needs --yes; back up first."""
-    from graph.errors import PartnetError
     from graph.backends import open_store
+    from graph.errors import PartnetError
 
     if not yes:
         raise PartnetError("`partnet store clear` deletes every record; nothing was deleted",
