@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["COUNT_FIELDS", "entry", "file_hashes", "format_entry", "partnet_version", "utc_now"]
+__all__ = ["COUNT_FIELDS", "dataset_lines", "entry", "file_hashes", "format_entry", "partnet_version", "utc_now"]
 
 #: The counts every entry carries, in the order they are printed.
 COUNT_FIELDS: tuple[str, ...] = ("new", "changed", "deleted", "kept_shared", "conflicts_resolved")
@@ -66,3 +66,24 @@ def format_entry(e: dict[str, Any]) -> str:
     files = ", ".join(f"{f['name']} ({f['sha256'][:12]})" for f in e.get("files") or ()) or "no files"
     return (f"#{e.get('seq', '?')} {e['at']} {e['action']} {e['dataset']}: {counts}; {files}; "
             f"partnet {e.get('version', 'unknown')}")
+
+
+def dataset_lines(store: Any) -> list[str]:
+    """One line per dataset: records per table, last import, source documents."""
+    counts = store.dataset_counts()
+    history = store.read_history()
+    sources: dict[str, list[str]] = {}
+    for s in store.read_sources():
+        sources.setdefault(s["dataset"], []).append(s["id"])
+    names = sorted(set(counts) | set(sources))
+    if not names:
+        return ["no datasets (the store is empty)"]
+    lines = []
+    for name in names:
+        c = counts.get(name, {})
+        last = next((e for e in reversed(history) if e["dataset"] == name and e["action"] != "remove"), None)
+        when = f"last {last['action']} {last['at']}" if last else "no import recorded"
+        recs = ", ".join(f"{t} {n:,}" for t, n in c.items())
+        docs = ", ".join(sources.get(name, [])) or "none"
+        lines.append(f"{name}: {recs or 'no records'}; {when}; sources: {docs}")
+    return lines

@@ -10,7 +10,9 @@ idempotent MERGE/DELETE, and the history entry is created in the same transactio
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from neo4j import ManagedTransaction
 
 from graph import cypher_datasets as cq
 from graph.cypher import MIGRATE_STATUS
@@ -18,10 +20,8 @@ from graph.datasets import DEFAULT_DATASET, Change, Owners
 from graph.history import entry
 from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
 
-if TYPE_CHECKING:
-    from neo4j import ManagedTransaction
-
-    from graph.neo4j_store import Neo4jStore
+#: a `graph.neo4j_store.Neo4jStore` (not imported: that module imports this one)
+Neo4jStore = Any
 
 __all__ = ["apply", "dataset_counts", "migrate", "read_history", "read_sources", "read_state", "records_from_raw"]
 

@@ -66,7 +66,7 @@ def store() -> None:
 def store_info(store_kind: str | None, db_path: str | None) -> None:
     """Say which store is used, where it is (path or URI, never the password) and what it holds."""
     from graph.backends import open_store
-    from partnet.commands_datasets import dataset_lines
+    from graph.history import dataset_lines
 
     with open_store(store_kind, path=db_path) as st:
         info = st.info()

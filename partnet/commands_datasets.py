@@ -6,28 +6,7 @@ import click
 
 from partnet.cli import friendly_errors, store_options
 
-__all__ = ["dataset_lines", "register"]
-
-
-def dataset_lines(store) -> list[str]:
-    """One line per dataset: records per table, last import, source documents."""
-    counts = store.dataset_counts()
-    history = store.read_history()
-    sources: dict[str, list[str]] = {}
-    for s in store.read_sources():
-        sources.setdefault(s["dataset"], []).append(s["id"])
-    names = sorted(set(counts) | set(sources))
-    if not names:
-        return ["no datasets (the store is empty)"]
-    lines = []
-    for name in names:
-        c = counts.get(name, {})
-        last = next((e for e in reversed(history) if e["dataset"] == name and e["action"] != "remove"), None)
-        when = f"last {last['action']} {last['at']}" if last else "no import recorded"
-        recs = ", ".join(f"{t} {n:,}" for t, n in c.items())
-        docs = ", ".join(sources.get(name, [])) or "none"
-        lines.append(f"{name}: {recs or 'no records'}; {when}; sources: {docs}")
-    return lines
+__all__ = ["register"]
 
 
 @click.command("history")
@@ -56,6 +35,7 @@ def store_history(store_kind: str | None, db_path: str | None) -> None:
 def store_datasets(store_kind: str | None, db_path: str | None) -> None:
     """List the datasets with their records per table, last import and source documents."""
     from graph.backends import open_store
+    from graph.history import dataset_lines
 
     with open_store(store_kind, path=db_path) as st:
         lines = dataset_lines(st)
