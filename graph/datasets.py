@@ -32,6 +32,7 @@ __all__ = [
     "Change",
     "Conflict",
     "ConflictError",
+    "StaleStateError",
     "ImportPlan",
     "Owners",
     "TableDiff",
@@ -54,6 +55,12 @@ _NODE_TABLES = ("actors", "partnerships")
 
 class ConflictError(PartnetError):
     """Records of the files collide with another dataset's records (exit 1, nothing written)."""
+
+    exit_code = 1
+
+
+class StaleStateError(PartnetError):
+    """The store changed between reading its state and applying a change planned from it (nothing written)."""
 
     exit_code = 1
 
@@ -115,6 +122,9 @@ class Change:
     replace_sources: bool = False
     drop_sources: bool = False  # the dataset is removed: its documents go too
     history: dict[str, Any] | None = None
+    #: `Store.data_version` the plan was made against: the store refuses the change (`StaleStateError`,
+    #: nothing written) when another write came in between; None skips the check
+    expected_version: str | None = None
 
 
 @dataclass
@@ -324,6 +334,7 @@ def remove_dataset(store: Any, name: str) -> ImportPlan:
     """
     from graph.history import entry
 
+    version = store.data_version()
     stored, owners = store.read_state()
     present = {d for own in owners.values() for d in own.values()}
     present |= {s["dataset"] for s in store.read_sources()}
@@ -336,5 +347,6 @@ def remove_dataset(store: Any, name: str) -> ImportPlan:
     counts = {"deleted": t["deleted"], "kept_shared": t["kept_shared"]}
     change = plan.change(history=entry("remove", name, counts=counts))
     change.drop_sources = True
+    change.expected_version = version
     store.apply(change)
     return plan

@@ -15,8 +15,8 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph import cypher_datasets as cq
-from graph.cypher import MIGRATE_STATUS
-from graph.datasets import DEFAULT_DATASET, Change, Owners
+from graph.cypher import MIGRATE_STATUS, READ_VERSION
+from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
 from graph.history import entry
 from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
 
@@ -74,6 +74,14 @@ def apply(store: Neo4jStore, change: Change) -> None:
     history = change.history
 
     def tx_fn(tx: ManagedTransaction) -> None:
+        if change.expected_version is not None:
+            # take the write lock on the meta node first, then compare: concurrent applies serialise here
+            tx.run("MERGE (m:PartnetMeta {key: 'meta'}) SET m.lock = coalesce(m.lock, 0) + 1").consume()
+            rec = tx.run(READ_VERSION).single()
+            now = f"neo4j:{store.settings.display_uri}:{rec['v'] if rec else 0}"
+            if now != change.expected_version:
+                raise StaleStateError("the store changed while the import was being prepared; nothing was written",
+                                      hint="run the command again")
         for query, keys in deletes:
             for start in range(0, len(keys), store.batch_size):
                 tx.run(query, rows=keys[start:start + store.batch_size]).consume()

@@ -15,7 +15,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from graph import sqlite_datasets as sd
-from graph.datasets import DEFAULT_DATASET, Change, Owners
+from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
 from graph.errors import IntegrityError, ReadOnlyError, StoreError, StoreUnavailable
 from graph.history import entry
 from graph.model import Dataset
@@ -358,10 +358,13 @@ class SQLiteStore(Store):
         self._check_writable()
         try:
             with self._transaction() as con:
+                if change.expected_version is not None and self.data_version() != change.expected_version:
+                    raise StaleStateError("the store changed while the import was being prepared; nothing was "
+                                          "written", hint="run the command again")
                 sd.apply(con, change, _UPSERT_OWNED)
                 self._check_references(con)
                 con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
-        except IntegrityError:
+        except (IntegrityError, StaleStateError):
             raise
         except sqlite3.IntegrityError as e:
             raise IntegrityError(f"SQLite store {self.path}: the change was refused ({e}); nothing was written",

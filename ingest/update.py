@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.datasets import ImportPlan, Owners, check_dataset_name, plan_import
+from graph.datasets import ImportPlan, Owners, StaleStateError, check_dataset_name, plan_import
 from graph.history import entry, file_hashes
 from graph.model import Dataset
 from graph.store import Store
@@ -19,6 +19,9 @@ from ingest.validate import KnownIds
 
 __all__ = ["StoreState", "UpdateOutcome", "default_dataset_name", "history_counts", "plan_and_apply",
            "store_state"]
+
+
+_ATTEMPTS = 5
 
 
 def default_dataset_name(path: str | Path) -> str:
@@ -39,18 +42,20 @@ class StoreState:
     owners: Owners = field(default_factory=dict)
     known: KnownIds | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    version: str | None = None  # the store's data version when it was read
 
 
 def store_state(store: Store | None) -> StoreState:
     """Read ``store`` once (nothing for ``None`` or an empty store)."""
     if store is None:
         return StoreState()
+    version = store.data_version()
     counts = store.counts()
     if not any(counts.values()):
-        return StoreState(counts=counts)
+        return StoreState(counts=counts, version=version)
     stored, owners = store.read_state()
     known = KnownIds(actors={a.id for a in stored.actors}, partnerships={p.id for p in stored.partnerships})
-    return StoreState(stored, owners, known, counts)
+    return StoreState(stored, owners, known, counts, version)
 
 
 @dataclass
@@ -81,11 +86,22 @@ def plan_and_apply(path: str | Path, files: Dataset, sources: list[dict[str, Any
     dataset when ``on_conflict`` is ``None`` (a dry run returns the plan with its conflicts instead).
     """
     name = check_dataset_name(dataset)
-    plan = plan_import(files, state.stored, state.owners, dataset=name, replace=replace, on_conflict=on_conflict)
     hashes = file_hashes(path) if Path(path).exists() else []
-    if dry_run or store is None:
-        return UpdateOutcome(plan, {}, state.counts, hashes)
-    action = "replace" if replace else "ingest"
-    change = plan.change(sources=sources, history=entry(action, name, files=hashes, counts=history_counts(plan)))
-    store.apply(change)
-    return UpdateOutcome(plan, change.upserts.counts(), store.counts(), hashes)
+    for attempt in range(_ATTEMPTS):
+        plan = plan_import(files, state.stored, state.owners, dataset=name, replace=replace,
+                           on_conflict=on_conflict)
+        if dry_run or store is None:
+            return UpdateOutcome(plan, {}, state.counts, hashes)
+        action = "replace" if replace else "ingest"
+        change = plan.change(sources=sources,
+                             history=entry(action, name, files=hashes, counts=history_counts(plan)))
+        change.expected_version = state.version
+        try:
+            store.apply(change)
+        except StaleStateError:
+            if attempt == _ATTEMPTS - 1:
+                raise
+            state = store_state(store)  # another write came in between: plan again against it
+            continue
+        return UpdateOutcome(plan, change.upserts.counts(), store.counts(), hashes)
+    raise AssertionError("unreachable")

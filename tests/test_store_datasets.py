@@ -192,3 +192,20 @@ def test_replace_updates_the_datasets_sources(store, small_dataset):
     assert [s["id"] for s in store.read_sources()] == ["DOC-A", "DOC-B"]
     remove_dataset(store, "seed")
     assert store.read_sources() == []
+
+
+def test_a_change_planned_before_another_write_is_refused_then_replanned(store, small_dataset):
+    from graph.datasets import StaleStateError
+
+    stale = store_state(store)  # read before the other write
+    run(store, small_dataset, "seed")
+    before = dataset_fingerprint(store.read_dataset())
+    plan = run(store, analyst_dataset(), "analyst", dry_run=True).plan
+    change = plan.change()
+    change.expected_version = stale.version
+    with pytest.raises(StaleStateError):
+        store.apply(change)
+    assert dataset_fingerprint(store.read_dataset()) == before
+    # plan_and_apply re-reads the store and plans again
+    out = plan_and_apply("-", analyst_dataset(), [], store, stale, dataset="analyst")
+    assert out.plan.totals()["new"] == 4 and store.dataset_counts()["analyst"]["actors"] == 1
