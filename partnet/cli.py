@@ -66,9 +66,11 @@ def store() -> None:
 def store_info(store_kind: str | None, db_path: str | None) -> None:
     """Say which store is used, where it is (path or URI, never the password) and what it holds."""
     from graph.backends import open_store
+    from graph.history import dataset_lines
 
     with open_store(store_kind, path=db_path) as st:
         info = st.info()
+        st_datasets = dataset_lines(st)
     click.echo(f"store:          {info.name}")
     click.echo(f"location:       {info.location}")
     click.echo(f"schema version: {info.schema_version}")
@@ -76,15 +78,21 @@ def store_info(store_kind: str | None, db_path: str | None) -> None:
         click.echo(f"{k + ':':<16}{v}")
     for k, v in info.counts.items():
         click.echo(f"  {k:<12}{v:>10,}")
+    click.echo("datasets:")
+    for line in st_datasets:
+        click.echo(f"  {line}")
 
 
 #: Modules that add commands to the group, one per stage (each defines ``register(cli)``).
 _COMMAND_MODULES = (
     "partnet.commands_ingest",
     "partnet.commands_analysis",
+    "partnet.commands_questions",
+    "partnet.commands_compare",
     "partnet.commands_dashboard",
     "partnet.commands_generate",
     "partnet.commands_store",
+    "partnet.commands_datasets",
     "partnet.commands_methods",
 )
 

@@ -8,8 +8,6 @@ or JSON (records whose keys are the table's column names), or write a file.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,25 +23,19 @@ FORMATS = ("table", "csv", "json")
 def echo_frame(df: pd.DataFrame, fmt: str, *, title: str = "", note: str = "") -> None:
     """Print ``df`` as an aligned table (with ``title`` and ``note``), CSV, or JSON records."""
     from analysis.export import neutralise
-    from partnet.commands_analysis import format_table
+    from partnet import tables_out
 
     if fmt == "csv":
         click.echo(df.map(neutralise).to_csv(index=False), nl=False)
     elif fmt == "json":
-        records = [{k: _json_value(v) for k, v in r.items()} for r in df.to_dict("records")]
-        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+        click.echo(tables_out.dumps(tables_out.records(df)))
     else:
         if title:
             click.echo(f"{title}\n{'-' * len(title)}")
-        click.echo(format_table(df))
+        ids = [c for c in df.columns if c in ("id", "country", "country_a", "country_b", "actor_a", "actor_b")]
+        click.echo(tables_out.render_table(df, ids=ids))
         if note:
             click.echo(f"  ({note})")
-
-
-def _json_value(v: Any) -> Any:
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v.item() if hasattr(v, "item") else v
 
 
 def _format_option(fn: Callable[..., Any]) -> Callable[..., Any]:
