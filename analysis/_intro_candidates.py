@@ -19,16 +19,33 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis._link_prediction import _Cand, _Context
-from analysis._tables import memberships_frame
+from analysis._tables import memberships_frame, partnerships_frame
 from analysis.composition import partnerships_without_union
 from analysis.projection import adjacency
 
 #: Candidate pairs kept per pair of communities (see `_bridge_candidates`).
 _PER_COMMUNITY_PAIR = 10
+#: Levels of partnership whose union candidates come from the partnership's own country.
+DOMESTIC_LEVELS = frozenset({"local", "regional", "national"})
 
 
-def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
+def partnership_countries(ctx: _Context, pids: Iterable[str]) -> dict[str, str]:
+    """Each partnership's country: the country of most of its members (ties: alphabetical; "" when none)."""
+    wanted = set(pids)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    mem = memberships_frame(ctx.g)
+    for a, p in zip(mem["actor_id"].tolist(), mem["partnership_id"].tolist(), strict=True):
+        c = ctx.country.get(a, "")
+        if p in wanted and c:
+            counts[p][c] += 1
+    return {p: min(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[0] for p, cnt in counts.items()}
+
+
+def _union_candidates(ctx: _Context, fallback: bool, top: int, cross_border: bool = False) -> list[_Cand]:
     """Member of a union-less partnership x union two steps away, best score first.
+
+    A local, regional or national partnership (`DOMESTIC_LEVELS`) with a country (`partnership_countries`)
+    only gets unions of that country, unless ``cross_border``.
 
     All scores at once as a sparse product: ``S = A[members] · diag(w) · A[:, unions]`` (``w`` the
     per-neighbour weight of the method) with already-tied pairs removed. A member of a union-less
@@ -42,6 +59,14 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
         return []
     order = {p: i for i, p in enumerate(nou["partnership_id"])}  # largest partnerships first
     pinfo = dict(zip(nou["partnership_id"], zip(nou["name"], nou["members"], strict=True), strict=True))
+    pcountry = partnership_countries(ctx, order)
+    levels = partnerships_frame(ctx.g).set_index("id")["level"]
+    home = {p: pcountry[p] for p in order if not cross_border and levels.get(p) in DOMESTIC_LEVELS
+            and pcountry.get(p)}  # partnership -> the only country its union may come from
+
+    def fits(p: str, u: str) -> bool:
+        return p not in home or ctx.country.get(u, "") == home[p]
+
     mem = memberships_frame(ctx.g)
     mem = mem[[p in order and m in proj for p, m in zip(mem["partnership_id"].tolist(), mem["actor_id"].tolist(),
                                                          strict=True)]]
@@ -52,6 +77,7 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
     unions = sorted(a for a, f in ctx.family.items() if f == "trade_unions" and a in proj)
     members = sorted(parts_of)
     out: list[_Cand] = []
+    used: set[str] = set()
     if unions and members:
         ctx.fast_scores([])  # builds the adjacency
         idx = ctx._index
@@ -62,34 +88,36 @@ def _union_candidates(ctx: _Context, fallback: bool, top: int) -> list[_Cand]:
         s_mat = (s_mat - s_mat.multiply(tied)).tocoo()
         s_mat.eliminate_zeros()
         deg = np.array([ctx.degree[m] for m in members])
-        used: set[str] = set()
         for k in _ranked(s_mat, deg, top):
             m, u = members[s_mat.row[k]], unions[s_mat.col[k]]
-            fresh = [p for p in parts_of[m] if p not in used]
+            fresh = [p for p in parts_of[m] if p not in used and fits(p, u)]
             if not fresh:
                 continue
             used.update(fresh)
             out.append(_Cand(float(s_mat.data[k]), m, u, fresh[0], ctx.method,
-                             _union_reason(fresh, pinfo, m, u)))
+                             _union_reason(fresh, pinfo, m, u, pcountry.get(fresh[0], ""))))
             if len(out) >= top:
                 break
     if fallback and len(out) < top:
         # partnerships none of whose members has a union two steps away: the best-connected union of
         # their country, score 0
-        scored = {members[i] for i in np.unique(s_mat.row).tolist()} if unions and members else set()
+        served = {c.context for c in out}
         best_in: dict[str, str] = {}
         for u in ctx.best(unions):
             best_in.setdefault(ctx.country.get(u, ""), u)
         by_part = mem.groupby("partnership_id")["actor_id"].agg(sorted).to_dict()
         for pid in nou["partnership_id"]:
             ms = by_part.get(pid, [])
-            if not ms or scored.intersection(ms):
+            if not ms or pid in served or used.intersection([pid]):
                 continue
             m = ctx.best(ms)[0]
-            country = next((c for c in sorted({ctx.country.get(x, "") for x in ms} - {""}) if c in best_in), None)
+            # the partnership's own country first, then its members' other countries (unless domestic)
+            options = [pcountry.get(pid, "")] + ([] if pid in home else sorted({ctx.country.get(x, "") for x in ms}))
+            country = next((c for c in options if c and c in best_in), None)
             if country is not None:
                 out.append(_Cand(0.0, m, best_in[country], pid, "fallback",
-                                 _union_fallback_reason(pid, *pinfo[pid], m, best_in[country])))
+                                 _union_fallback_reason(pid, *pinfo[pid], m, best_in[country],
+                                                        pcountry.get(pid, ""))))
                 if len(out) >= top:
                     break
     return out
@@ -109,12 +137,23 @@ def _ranked(s_mat: sp.coo_matrix, deg: np.ndarray, top: int) -> Iterator[int]:
         yield from block[order].tolist()
 
 
-def _union_reason(parts: list[str], pinfo: dict, m: str, u: str) -> Callable[[_Context], str]:
+def _fit(ctx: _Context, u: str, pcountry: str) -> str:
+    """Why union ``u`` fits a partnership of country ``pcountry``, in words."""
+    cu = ctx.country.get(u, "")
+    if cu and cu == pcountry:
+        return f"a union from {cu}, the partnership's country"
+    if cu:
+        return f"a union from {cu}" + (f", not the partnership's country {pcountry}" if pcountry else "")
+    return "a union without a country (European or international)"
+
+
+def _union_reason(parts: list[str], pinfo: dict, m: str, u: str, pcountry: str) -> Callable[[_Context], str]:
     def make(ctx: _Context) -> str:
         pid = parts[0]
         name, n = pinfo[pid]
-        text = (f"{name} ({pid}) has no trade union among {_members(n)}; {ctx.label(u)} could join through "
-                f"{ctx.label(m)}: {ctx.via(m, u)}.")
+        text = (f"{name} ({pid}) has no trade union among {_members(n)} (family missing: trade unions); "
+                f"{ctx.label(u)}, {_fit(ctx, u, pcountry)}, could join through {ctx.label(m)}, shared partners: "
+                f"{ctx.via(m, u)}.")
         if len(parts) > 1:
             others = ", ".join(f"{pinfo[p][0]} ({p})" for p in parts[1:4])
             more = f" and {len(parts) - 4} more" if len(parts) > 4 else ""
@@ -123,9 +162,11 @@ def _union_reason(parts: list[str], pinfo: dict, m: str, u: str) -> Callable[[_C
     return make
 
 
-def _union_fallback_reason(pid: str, pname: str, n: int, m: str, u: str) -> Callable[[_Context], str]:
-    return lambda ctx: (f"{pname} ({pid}) has no trade union among {_members(n)} and no union is two steps "
-                        f"away; {ctx.label(u)} is the best-connected union in {ctx.country.get(u)}, to meet "
+def _union_fallback_reason(pid: str, pname: str, n: int, m: str, u: str, pcountry: str
+                           ) -> Callable[[_Context], str]:
+    return lambda ctx: (f"{pname} ({pid}) has no trade union among {_members(n)} (family missing: trade unions) "
+                        f"and no union is two steps away that fits (no shared partners); {ctx.label(u)}, "
+                        f"{_fit(ctx, u, pcountry)}, is the best-connected union in {ctx.country.get(u)}, to meet "
                         f"{ctx.label(m)}, the partnership's best-connected member.")
 
 

@@ -17,10 +17,11 @@ import pandas as pd
 
 from analysis._member_counts import _family_counts, _member_counts
 from analysis._tables import actors_frame, funding_frame, joined, memberships_frame, memoised, partnerships_frame
+from analysis.basis import DEFAULT_MIN_MEMBERS, basis_words, evidence_basis
 from graph.errors import PartnetError
 from graph.model import FAMILIES, FIVE_FAMILIES
 
-__all__ = ["UNIONS", "family_presence", "funded_without_union", "partnerships_without_union"]
+__all__ = ["UNIONS", "family_presence", "funded_without_union", "partnership_gaps", "partnerships_without_union"]
 
 UNIONS = "trade_unions"
 
@@ -90,39 +91,65 @@ def _family_presence(g: nx.MultiDiGraph, families: tuple[str, ...]) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
-def partnerships_without_union(g: nx.MultiDiGraph, *, min_members: int = 1) -> pd.DataFrame:
-    """Partnerships with no trade union among their members.
+def partnership_gaps(g: nx.MultiDiGraph, *, include_proposed: bool = False,
+                     min_members: int = DEFAULT_MIN_MEMBERS) -> pd.DataFrame:
+    """Every partnership's family composition and whether the headline composition findings count it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        `family_presence` of the whole graph with ``status``, ``recorded_members``,
+        ``members_complete`` and ``in_basis`` (`analysis.basis.evidence_basis`; proposals outside
+        unless ``include_proposed``). The rows with ``in_basis`` and ``trade_unions == 0`` are the
+        partnerships the headline "partnerships without a trade union" counts. The export's
+        ``partnership_gaps`` table.
+    """
+    out = family_presence(g)
+    basis = evidence_basis(g, min_members=min_members, exclude_proposed=not include_proposed)
+    for c in ("status", "recorded_members", "members_complete", "in_basis"):
+        out[c] = basis[c].to_numpy()
+    return out
+
+
+def partnerships_without_union(g: nx.MultiDiGraph, *, min_members: int = DEFAULT_MIN_MEMBERS) -> pd.DataFrame:
+    """Partnerships of the evidence basis with no trade union among their members.
 
     Parameters
     ----------
     g : networkx.MultiDiGraph
         The property graph.
-    min_members : int, default 1
-        Leave out partnerships with fewer recorded members (a partnership with no recorded
-        member is unknown, not union-less).
+    min_members : int, default 2
+        The evidence basis (`analysis.basis.evidence_basis`): only partnerships with at least this
+        many recorded members, or a member list declared complete, count. With one recorded
+        member, "no union" is unknown rather than absent.
 
     Returns
     -------
     pandas.DataFrame
         ``partnership_id, name, kind, code, members, present, missing, completeness`` for each
-        partnership whose members include no actor of family ``trade_unions``; sorted by number
-        of members (largest first), then id.
+        partnership in the basis whose members include no actor of family ``trade_unions``;
+        sorted by number of members (largest first), then id. ``attrs["basis"]`` names the basis
+        in words and ``attrs["in_basis"]`` counts the partnerships in it.
 
     Notes
     -----
-    A direct reading of `family_presence`; see there for what counts as a member.
+    A direct reading of `family_presence`; see there for what counts as a member. Proposed
+    partnerships are never in the basis (`analysis.status`).
     """
     fp = family_presence(g)
-    out = fp[(fp[UNIONS] == 0) & (fp["members"] >= min_members)]
+    basis = evidence_basis(g, min_members=min_members)["in_basis"].to_numpy()
+    out = fp[(fp[UNIONS].to_numpy() == 0) & basis]
     cols = ["partnership_id", "name", "kind", "code", "members", "present", "missing", "completeness"]
-    return out.sort_values(["members", "partnership_id"], ascending=[False, True], kind="stable")[cols] \
+    out = out.sort_values(["members", "partnership_id"], ascending=[False, True], kind="stable")[cols] \
         .reset_index(drop=True)
+    out.attrs.update(basis=basis_words(min_members), in_basis=int(basis.sum()))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
 # Funded partnerships without a union
 # ----------------------------------------------------------------------------------------------
-def funded_without_union(g: nx.MultiDiGraph) -> pd.DataFrame:
+def funded_without_union(g: nx.MultiDiGraph, *, min_members: int = DEFAULT_MIN_MEMBERS) -> pd.DataFrame:
     """Partnerships that receive funding (a direct FUNDS edge) but have no trade union member.
 
     Returns
@@ -135,12 +162,12 @@ def funded_without_union(g: nx.MultiDiGraph) -> pd.DataFrame:
 
     Notes
     -----
-    Funding of a parent partnership (``PART_OF``) is not inherited; partnerships without any
-    recorded member are left out, as in `partnerships_without_union`.
+    Funding of a parent partnership (``PART_OF``) is not inherited; partnerships outside the
+    evidence basis (``min_members``) are left out, as in `partnerships_without_union`.
     """
     fund = funding_frame(g)
     fund = fund[fund["recipient_label"] == "Partnership"]
-    nou = partnerships_without_union(g)
+    nou = partnerships_without_union(g, min_members=min_members)
     cols = ["partnership_id", "name", "kind", "members", "funders", "programmes", "funding_ties", "amount"]
     if fund.empty or nou.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "amount" else object) for c in cols})

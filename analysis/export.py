@@ -122,8 +122,9 @@ def actor_metrics(
         One row per actor, sorted by id: ``id, name, type, family, country, city, scope,
         community`` (nullable integer or text; missing when unknown), ``degree,
         weighted_degree, betweenness, closeness, eigenvector, pagerank, distance_to_union``
-        (nullable integer) and ``cross_border_ties``. ``df.attrs["betweenness_method"]`` says
-        whether betweenness is exact or sampled.
+        (nullable integer), ``cross_border_ties``, ``isolated`` and ``funder_outside_partnerships``
+        (`analysis.isolation.isolation_summary`: the flags the headline figures count).
+        ``df.attrs["betweenness_method"]`` says whether betweenness is exact or sampled.
 
     Notes
     -----
@@ -135,6 +136,7 @@ def actor_metrics(
     from analysis.centrality import actor_centrality
     from analysis.crossborder import cross_border_actors
     from analysis.gaps import community_series, distance_to_union
+    from analysis.isolation import isolation_summary
     from analysis.projection import actor_projection
 
     proj = projection if projection is not None else actor_projection(g)
@@ -153,6 +155,9 @@ def actor_metrics(
     out["distance_to_union"] = out["id"].map(dist).astype("Int64")
     xb = cross_border_actors(g, proj).set_index("actor_id")["cross_border_ties"]
     out["cross_border_ties"] = out["id"].map(xb).fillna(0).astype(np.int64)
+    iso = isolation_summary(g, projection=proj).set_index("id")
+    for flag in ("isolated", "funder_outside_partnerships"):
+        out[flag] = out["id"].map(iso[flag]).fillna(False).astype(bool)
     out.attrs["betweenness_method"] = cent.attrs.get("betweenness_method", "")
     return out.reset_index(drop=True)
 
@@ -172,6 +177,7 @@ def graph_for_export(
     kind: str = "full",
     metrics: pd.DataFrame | None = None,
     communities: pd.DataFrame | pd.Series | Mapping | None = None,
+    include_proposed: bool = False,
 ) -> nx.Graph:
     """A copy of the graph with clean attribute types for GEXF/GraphML, metrics added to the actors.
 
@@ -188,6 +194,9 @@ def graph_for_export(
         `actor_metrics` (computed when omitted).
     communities : optional
         Passed to `actor_metrics`.
+    include_proposed : bool, default False
+        Measure the actors with the proposed partnerships (`analysis.status`); the ``"full"`` graph
+        holds them either way (with their ``status``), the ``"actors"`` projection only if included.
 
     Returns
     -------
@@ -201,10 +210,12 @@ def graph_for_export(
     if kind not in ("full", "actors"):
         raise PartnetError(f"unknown graph kind {kind!r}", hint="choose 'full' or 'actors'")
     from analysis.projection import actor_projection
+    from analysis.status import analysed_graph
 
-    proj = actor_projection(g) if kind == "actors" or metrics is None else None
+    h = analysed_graph(g, include_proposed=include_proposed)
+    proj = actor_projection(h) if kind == "actors" or metrics is None else None
     if metrics is None:
-        metrics = actor_metrics(g, communities=communities, projection=proj)
+        metrics = actor_metrics(h, communities=communities, projection=proj)
     per_actor = {r["id"]: r for r in metrics.drop(columns=[c for c in ("name", "type", "family", "country", "city",
                                                                        "scope") if c in metrics.columns])
                  .to_dict("records")}
@@ -254,15 +265,20 @@ def export_graphml(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", 
 # Table exports
 # ----------------------------------------------------------------------------------------------
 @with_table_cache
-def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, **kw: Any) -> dict[str, pd.DataFrame]:
-    """The tables the CSV and XLSX exports write: the five import-format tables, ``actor_metrics``
-    and ``partnership_gaps`` (`analysis.gaps.family_presence`)."""
-    from analysis.gaps import family_presence
+def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, include_proposed: bool = False,
+                  min_members: int = 2, **kw: Any) -> dict[str, pd.DataFrame]:
+    """The tables the CSV and XLSX exports write: the five import-format tables (the whole data,
+    proposals included), ``actor_metrics`` (of `analysis.status.analysed_graph`) and
+    ``partnership_gaps`` (`analysis.composition.partnership_gaps`: which partnerships the headline
+    shares count)."""
+    from analysis.composition import partnership_gaps
+    from analysis.status import analysed_graph
 
     frames = dataset_to_frames(graph_to_dataset(g))
     frames["actors"] = frames["actors"].drop(columns=["family"])  # derived; not an import column
-    frames["actor_metrics"] = metrics if metrics is not None else actor_metrics(g, **kw)
-    frames["partnership_gaps"] = family_presence(g)
+    h = analysed_graph(g, include_proposed=include_proposed)
+    frames["actor_metrics"] = metrics if metrics is not None else actor_metrics(h, **kw)
+    frames["partnership_gaps"] = partnership_gaps(g, include_proposed=include_proposed, min_members=min_members)
     return frames
 
 
@@ -311,6 +327,8 @@ def export(g: nx.MultiDiGraph, fmt: str, out: str | Path, **kw: Any) -> list[Pat
         raise PartnetError(f"unknown export format {fmt!r}", hint=f"choose one of {', '.join(FORMATS)}")
     if fmt == "csv":
         return export_csv(g, out, **kw)
+    if fmt in ("gexf", "graphml"):
+        kw.pop("min_members", None)  # a graph export has no composition shares
     writer = {"gexf": export_gexf, "graphml": export_graphml, "xlsx": export_xlsx}[fmt]
     return [writer(g, out, **kw)]
 

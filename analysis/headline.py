@@ -19,6 +19,8 @@ from analysis._tables import (
     partnerships_frame,
     with_table_cache,
 )
+from analysis.basis import DEFAULT_MIN_MEMBERS, basis_words, evidence_basis, outside_basis, share_sentence
+from analysis.status import analysed_graph, proposed_partnerships
 from graph.errors import PartnetError
 from graph.model import FAMILIES
 
@@ -30,7 +32,7 @@ HOLES_MAX_ACTORS = 20_000
 #: The tables `headline` returns, in display order.
 HEADLINE_KEYS: tuple[str, ...] = (
     "figures", "families", "countries", "union_gap", "cross_border", "central", "brokers", "isolated",
-    "no_union", "funding_dependence", "no_union_communities",
+    "funders_outside", "no_union", "outside_basis", "proposed", "funding_dependence", "no_union_communities",
 )
 
 
@@ -39,6 +41,8 @@ def headline(
     g: nx.MultiDiGraph,
     top: int = 10,
     *,
+    include_proposed: bool = False,
+    min_members: int = DEFAULT_MIN_MEMBERS,
     projection: nx.Graph | None = None,
     centrality: pd.DataFrame | None = None,
     communities: pd.DataFrame | pd.Series | Mapping | None = None,
@@ -48,37 +52,52 @@ def headline(
     Parameters
     ----------
     g : networkx.MultiDiGraph
-        The property graph (``graph.convert.dataset_to_graph``).
+        The property graph (``graph.convert.dataset_to_graph``) or its
+        `analysis.status.analysed_graph`; every finding is computed on the analysed graph.
+    include_proposed : bool, default False
+        Analyse the proposed partnerships as if they were working ones (`analysis.status`).
+    min_members : int, default 2
+        The evidence basis of the composition findings (`analysis.basis.evidence_basis`).
     top : int, default 10
         Rows kept in the ranked tables (central actors, brokers, isolated actors, partnerships
         without union, funding dependence).
     projection, centrality, communities : optional
         Precomputed `analysis.projection.actor_projection`, `analysis.centrality.actor_centrality`
-        and actor -> community; computed when omitted.
+        and actor -> community of the analysed graph; computed when omitted.
 
     Returns
     -------
     dict of str -> pandas.DataFrame
         Keys `HEADLINE_KEYS`:
 
-        - ``figures``: ``figure, value`` — counts and the headline shares (see `figures`);
+        - ``figures``: ``figure, value, basis`` — counts and the headline shares (see `figures`);
         - ``families``: ``family, actors, share, partnerships`` (with at least one member of it);
         - ``countries``: ``country, actors, trade_unions, partnerships, cross_border_ties``;
-        - ``union_gap``: `union_gap_by_kind`;
+        - ``union_gap``: `union_gap_by_kind` (on the evidence basis);
         - ``cross_border``: `analysis.crossborder.cross_border_share`;
         - ``central``: the ``top`` actors by degree (then weighted degree, id) with their
           centralities;
         - ``brokers``: the ``top`` actors by betweenness with articulation-point flag, number of
           dependents and Burt's constraint and effective size (`analysis.brokers`; the last two
           only up to `HOLES_MAX_ACTORS` actors, ``attrs["note"]`` says when they are left out);
-        - ``isolated``: actors in no partnership and with no tie (`analysis.isolation`), first ``top``;
-        - ``no_union``: `analysis.gaps.partnerships_without_union`, first ``top``;
+        - ``isolated``: `analysis.isolation.isolated_actors` (no membership in a partnership with
+          another member, no link, no funding tie), first ``top``; ``attrs["total"]`` is the
+          "isolated actors" figure;
+        - ``funders_outside``: `analysis.isolation.funders_outside_partnerships`, first ``top``
+          (``attrs["total"]``);
+        - ``no_union``: `analysis.gaps.partnerships_without_union` (on the evidence basis), first
+          ``top``, ``attrs["total"]`` and ``attrs["basis"]``;
+        - ``outside_basis``: `analysis.basis.outside_basis` ("membership not known well enough"),
+          first ``top`` (``attrs["total"]``);
+        - ``proposed``: `analysis.status.proposed_partnerships`, all of them, ``attrs["included"]``
+          saying whether they were analysed;
         - ``funding_dependence``: `analysis.funding.single_funder_dependence`, first ``top``;
         - ``no_union_communities``: `analysis.gaps.communities_without_union` (Louvain communities
-          of `analysis.communities` when ``communities`` is omitted; empty when unavailable),
-          first ``top``.
+          of `analysis.communities` when ``communities`` is omitted; empty when unavailable;
+          communities of one actor left out), first ``top``.
 
-        ``result["figures"].attrs`` carries ``betweenness_method``.
+        ``result["figures"].attrs`` carries ``betweenness_method``; each ranked table's
+        ``attrs["total"]`` is its number of rows before the cut to ``top``.
 
     Notes
     -----
@@ -97,10 +116,11 @@ def headline(
     )
     from analysis.projection import actor_projection
 
+    g = analysed_graph(g, include_proposed=include_proposed)
     proj = projection if projection is not None else actor_projection(g)
     cent = centrality if centrality is not None else actor_centrality(proj)
     out: dict[str, pd.DataFrame] = {}
-    out["figures"] = figures(g, projection=proj)
+    out["figures"] = figures(g, projection=proj, min_members=min_members)
     out["figures"].attrs["betweenness_method"] = cent.attrs.get("betweenness_method", "")
     out["families"] = _families(g)
     cov = union_coverage_by_country(g)[["country", "actors", "trade_unions", "partnerships"]]
@@ -108,18 +128,22 @@ def headline(
     out["countries"] = cov.merge(xb, on="country", how="left").fillna({"cross_border_ties": 0}) \
         .astype({"cross_border_ties": np.int64}).sort_values(["actors", "country"], ascending=[False, True]) \
         .reset_index(drop=True)
-    out["union_gap"] = union_gap_by_kind(g)
+    out["union_gap"] = union_gap_by_kind(g, min_members=min_members)
     out["cross_border"] = cross_border_share(g)
     cols = ["id", "name", "family", "country", "degree", "weighted_degree", "betweenness", "eigenvector", "pagerank"]
-    out["central"] = cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
-                                      kind="stable")[cols].head(top).reset_index(drop=True)
+    out["central"] = _top(cent.sort_values(["degree", "weighted_degree", "id"], ascending=[False, False, True],
+                                           kind="stable")[cols], top)
     out["brokers"] = _brokers(g, proj, cent, top)
-    out["isolated"] = _isolated(g, proj, top)
-    out["no_union"] = partnerships_without_union(g).head(top)
-    out["funding_dependence"] = single_funder_dependence(g).head(top)
+    out["isolated"], out["funders_outside"] = _isolated(g, proj, top)
+    out["no_union"] = _top(partnerships_without_union(g, min_members=min_members), top)
+    out["outside_basis"] = _top(outside_basis(g, min_members=min_members), top)
+    out["outside_basis"].attrs["basis"] = basis_words(min_members)
+    out["proposed"] = proposed_partnerships(g)
+    out["proposed"].attrs["included"] = include_proposed
+    out["funding_dependence"] = _top(single_funder_dependence(g), top)
     comm = community_series(communities) if communities is not None else default_communities(g, proj)
     if comm is not None:
-        out["no_union_communities"] = communities_without_union(g, comm).head(top)
+        out["no_union_communities"] = _top(communities_without_union(g, comm), top)
     else:
         out["no_union_communities"] = pd.DataFrame(columns=["community", "actors", "trade_unions", "countries",
                                                             "families"])
@@ -127,64 +151,106 @@ def headline(
 
 
 @with_table_cache
-def figures(g: nx.MultiDiGraph, *, projection: nx.Graph | None = None) -> pd.DataFrame:
-    """The headline counts and shares as a two-column table (``figure, value``).
+def figures(g: nx.MultiDiGraph, *, projection: nx.Graph | None = None,
+            min_members: int = DEFAULT_MIN_MEMBERS) -> pd.DataFrame:
+    """The headline counts and shares, each with its basis in words (``figure, value, basis``).
 
-    Figures: actors, partnerships, memberships, funding ties, explicit links, countries,
-    trade unions, partnerships with members, partnerships without a union (count and share of
-    those with members), cross-border share (of partnerships with a known country), actors
-    with no tie at all, connected components of the actor projection, funded partnerships with a
-    single funder.
-    """
-    from analysis.crossborder import cross_border_share
-    from analysis.funding import funding_concentration
-    from analysis.gaps import partnerships_without_union
-    from analysis.projection import actor_projection
-
-    proj = projection if projection is not None else actor_projection(g)
-    actors = actors_frame(g)
-    parts = partnerships_frame(g)
-    mem = memberships_frame(g)
-    with_members = int(mem["partnership_id"].nunique())
-    nou = len(partnerships_without_union(g))
-    xb = cross_border_share(g)
-    xb_all = xb[xb["kind"] == "all"].iloc[0]
-    conc = funding_concentration(g)
-    counts = {t: sum(1 for *_, d in g.edges(data=True) if d.get("type") == t) for t in ("FUNDS", "LINKED_TO")}
-    rows = [
-        ("actors", len(actors)),
-        ("partnerships", len(parts)),
-        ("memberships", len(mem)),
-        ("funding ties", counts["FUNDS"]),
-        ("explicit links", counts["LINKED_TO"]),
-        ("countries", int(actors.loc[actors["country"] != "", "country"].nunique())),
-        ("trade unions", int((actors["family"] == "trade_unions").sum())),
-        ("partnerships with members", with_members),
-        ("partnerships without a trade union", nou),
-        ("share of partnerships without a trade union", nou / with_members if with_members else float("nan")),
-        ("cross-border partnerships", int(xb_all["cross_border"])),
-        ("cross-border share", float(xb_all["share"])),
-        ("actors with no tie", sum(1 for n in proj if proj.degree(n) == 0)),
-        ("components (actor network)", nx.number_connected_components(proj) if len(proj) else 0),
-        ("funded partnerships", len(conc)),
-        ("funded partnerships with a single funder", int(conc["single_funder"].sum()) if len(conc) else 0),
-    ]
-    return pd.DataFrame(rows, columns=["figure", "value"])
-
-
-def union_gap_by_kind(g: nx.MultiDiGraph) -> pd.DataFrame:
-    """Partnerships with members, and how many of them have no trade union, per kind and overall.
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The graph analysed (`analysis.status.analysed_graph`: proposals left out unless included).
+    projection : networkx.Graph, optional
+        Its actor projection.
+    min_members : int, default 2
+        The evidence basis of the union figures (`analysis.basis.evidence_basis`).
 
     Returns
     -------
     pandas.DataFrame
-        ``kind, partnerships`` (with at least one member), ``without_union`` and ``share``; a last
-        row ``kind = "all"``. Built on `analysis.gaps.family_presence`.
+        Figures: actors, partnerships (analysed), proposed partnerships (left out, or included),
+        memberships, funding ties, explicit links, countries, trade unions, partnerships with
+        members, partnerships in the composition basis, membership not known well enough (the
+        analysed partnerships outside the basis), partnerships without a trade union (count and
+        share of the basis), cross-border partnerships and share (of partnerships with a member
+        country), isolated actors and funders outside partnerships (`analysis.isolation`: the
+        same flags as the tables), connected components of the actor projection, funded
+        partnerships, and those with a single funder. Every figure can be recomputed from the
+        CSV export (``partnership_gaps``, ``actor_metrics`` and the import tables).
+    """
+    from analysis.crossborder import cross_border_share
+    from analysis.funding import funding_concentration
+    from analysis.gaps import partnerships_without_union
+    from analysis.isolation import FUNDER_OUTSIDE_DEFINITION, ISOLATION_DEFINITION, isolation_summary
+    from analysis.projection import actor_projection
+
+    proj = projection if projection is not None else actor_projection(g)
+    iso = isolation_summary(g, projection=proj)
+    actors = actors_frame(g)
+    parts = partnerships_frame(g)
+    mem = memberships_frame(g)
+    with_members = int(mem["partnership_id"].nunique())
+    basis = evidence_basis(g, min_members=min_members)
+    in_basis = int(basis["in_basis"].sum())
+    outside = basis[~basis["in_basis"]]
+    one, none = int((outside["recorded_members"] > 0).sum()), int((outside["recorded_members"] == 0).sum())
+    nou = len(partnerships_without_union(g, min_members=min_members))
+    proposed = proposed_partnerships(g)
+    included = bool(len(basis) and (basis["status"] == "proposed").any())
+    xb = cross_border_share(g)
+    xb_all = xb[xb["kind"] == "all"].iloc[0]
+    conc = funding_concentration(g)
+    n_single = int(conc["single_funder"].sum()) if len(conc) else 0
+    counts = {t: sum(1 for *_, d in g.edges(data=True) if d.get("type") == t) for t in ("FUNDS", "LINKED_TO")}
+    n_prop = int((basis["status"] == "proposed").sum()) if included else len(proposed)
+    rows = [
+        ("actors", len(actors), "every actor in the data"),
+        ("partnerships", len(parts), "proposed partnerships included" if included else
+         "proposed partnerships left out"),
+        ("proposed partnerships", n_prop, "included in every measure (--include-proposed)" if included else
+         "left out of network measures and gap shares, listed apart"),
+        ("memberships", len(mem), "in the partnerships analysed"),
+        ("funding ties", counts["FUNDS"], "FUNDS edges into actors or analysed partnerships"),
+        ("explicit links", counts["LINKED_TO"], "LINKED_TO edges between actors"),
+        ("countries", int(actors.loc[actors["country"] != "", "country"].nunique()), "countries of the actors"),
+        ("trade unions", int((actors["family"] == "trade_unions").sum()), "actors of the trade-union family"),
+        ("partnerships with members", with_members, "partnerships with at least one recorded member"),
+        ("partnerships in the composition basis", in_basis, basis_words(min_members)),
+        ("membership not known well enough", len(outside),
+         f"partnerships outside the basis: {one} with too few recorded members, {none} with none"),
+        ("partnerships without a trade union", nou, share_sentence(nou, in_basis, "have no trade union",
+                                                                   min_members)),
+        ("share of partnerships without a trade union", nou / in_basis if in_basis else float("nan"),
+         f"of the {in_basis} {basis_words(min_members)}"),
+        ("cross-border partnerships", int(xb_all["cross_border"]),
+         f"members from more than one country, of {int(xb_all['with_country'])} partnerships with a member country"),
+        ("cross-border share", float(xb_all["share"]),
+         f"of the {int(xb_all['with_country'])} partnerships with a member country"),
+        ("isolated actors", int(iso["isolated"].sum()), ISOLATION_DEFINITION),
+        ("funders outside partnerships", int(iso["funder_outside_partnerships"].sum()), FUNDER_OUTSIDE_DEFINITION),
+        ("components (actor network)", nx.number_connected_components(proj) if len(proj) else 0,
+         "connected parts of the actor network; each isolated actor is one"),
+        ("funded partnerships", len(conc), "analysed partnerships receiving at least one funding tie"),
+        ("funded partnerships with a single funder", n_single, f"of the {len(conc)} funded"),
+    ]
+    return pd.DataFrame(rows, columns=["figure", "value", "basis"])
+
+
+def union_gap_by_kind(g: nx.MultiDiGraph, *, min_members: int = DEFAULT_MIN_MEMBERS) -> pd.DataFrame:
+    """Partnerships of the evidence basis, and how many of them have no trade union, per kind and overall.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind, partnerships`` (in the basis of `analysis.basis.evidence_basis`: at least
+        ``min_members`` recorded members or a member list declared complete), ``without_union``
+        and ``share``; a last row ``kind = "all"``. ``attrs["basis"]`` names the basis. Built on
+        `analysis.gaps.family_presence`.
     """
     from analysis.gaps import family_presence
 
     fp = family_presence(g)
-    fp = fp[fp["members"] > 0].assign(nou=lambda d: d["trade_unions"] == 0)
+    fp = fp[evidence_basis(g, min_members=min_members)["in_basis"].to_numpy()] \
+        .assign(nou=lambda d: d["trade_unions"] == 0)
     grouped = fp.groupby("kind", sort=True)
     out = pd.DataFrame({"partnerships": grouped.size(), "without_union": grouped["nou"].sum()}).reset_index()
     total = pd.DataFrame([{"kind": "all", "partnerships": len(fp), "without_union": int(fp["nou"].sum())}])
@@ -192,6 +258,7 @@ def union_gap_by_kind(g: nx.MultiDiGraph) -> pd.DataFrame:
     out["partnerships"] = out["partnerships"].astype(np.int64)
     out["without_union"] = out["without_union"].astype(np.int64)
     out["share"] = out["without_union"] / out["partnerships"].where(out["partnerships"] > 0)
+    out.attrs["basis"] = basis_words(min_members)
     return out
 
 
@@ -217,6 +284,7 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
             "effective_size"]
     ap = articulation_points(proj, max_listed=0).set_index("id")["n_dependents"]
     ranked = cent[(cent["betweenness"] > 0) | cent["id"].isin(ap.index)]
+    total = len(ranked)
     ranked = ranked.sort_values(["betweenness", "id"], ascending=[False, True], kind="stable").head(top).copy()
     ranked["articulation_point"] = ranked["id"].isin(ap.index)
     ranked["dependents"] = ranked["id"].map(ap).fillna(0).astype(np.int64)
@@ -238,12 +306,20 @@ def _brokers(g: nx.MultiDiGraph, proj: nx.Graph, cent: pd.DataFrame, top: int) -
     out = ranked[cols].reset_index(drop=True)
     out.attrs["betweenness_method"] = cent.attrs.get("betweenness_method", "")
     out.attrs["note"] = note
+    out.attrs["total"] = total
     return out
 
 
-def _isolated(g: nx.MultiDiGraph, proj: nx.Graph, top: int) -> pd.DataFrame:
+def _isolated(g: nx.MultiDiGraph, proj: nx.Graph, top: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The isolated actors and the funders outside partnerships, first ``top`` of each, with their totals."""
     from analysis import isolation
 
-    iso = isolation.isolated_actors(g, projection=proj)
-    # funders outside every partnership are listed after the truly isolated actors
-    return iso.sort_values(["funds", "id"], kind="stable").head(top).reset_index(drop=True)
+    return (_top(isolation.isolated_actors(g, projection=proj), top),
+            _top(isolation.funders_outside_partnerships(g), top))
+
+
+def _top(df: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The first ``top`` rows of ``df``; ``attrs`` kept and ``attrs["total"]`` set to how many there were."""
+    out = df.head(top).reset_index(drop=True)
+    out.attrs = {**df.attrs, "total": len(df)}
+    return out

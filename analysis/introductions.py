@@ -40,6 +40,7 @@ def suggest_introductions(
     method: str = "adamic_adar",
     top: int = 10,
     fallback: bool = True,
+    cross_border: bool = False,
 ) -> pd.DataFrame:
     """Pairs of actors who should meet because their tie would close a gap.
 
@@ -63,13 +64,18 @@ def suggest_introductions(
     fallback : bool, default True
         For a union-less partnership or an isolated country with no candidate at two hops,
         suggest the best-connected fitting actor anyway (``score`` 0, ``method`` "fallback").
+    cross_border : bool, default False
+        Let a union from another country be proposed for a local, regional or national
+        partnership. By default such a partnership only gets unions of its own country (the
+        country of most of its members); European partnerships take unions from anywhere.
 
     Returns
     -------
     pandas.DataFrame
         ``gap, context`` (the partnership id, community pair or country the tie is for),
         ``actor_a, name_a, actor_b, name_b, score, common`` (shared neighbours), ``method`` and
-        ``reason`` (a sentence, never empty); grouped by gap in the order asked, best score
+        ``reason`` (a sentence, never empty, saying why the pair fits: the country, the family
+        missing, the shared partners); grouped by gap in the order asked, best score
         first, then ids.
 
     Notes
@@ -105,7 +111,7 @@ def suggest_introductions(
     frames = []
     for gap in gaps:
         if gap == "union":
-            cands = _union_candidates(ctx, fallback, top)
+            cands = _union_candidates(ctx, fallback, top, cross_border)
         elif gap == "bridge":
             comm = community_series(communities) if communities is not None else _default_communities(g, proj)
             cands = _bridge_candidates(ctx, comm)

@@ -43,6 +43,7 @@ def plan_meeting(
     families: Sequence[str] = FIVE_FAMILIES,
     centrality: Mapping[str, float] | pd.Series | None = None,
     projection: nx.Graph | None = None,
+    min_community_size: int = 2,
 ) -> pd.DataFrame:
     """The smallest invite list found greedily that puts every group asked for in the room.
 
@@ -69,6 +70,9 @@ def plan_meeting(
         the actors' degree in the actor projection.
     projection : networkx.Graph, optional
         The actor projection (computed when needed and omitted).
+    min_community_size : int, default 2
+        A ``"community"`` goal covers only communities of at least this many actors: a community
+        of one isolated actor is not a group to bring into the room (1 covers them all).
 
     Returns
     -------
@@ -124,6 +128,8 @@ def plan_meeting(
     comm: pd.Series | None = None
     if "community" in goals:
         comm = community_series(communities) if communities is not None else _default_communities(g, projection)
+        sizes = comm.map(comm.value_counts())
+        comm = comm[sizes >= min_community_size]
     groups = _actor_groups(actors, mem, goals, comm, scope_parts, families)
     universe = set().union(*(groups.get(a, set()) for a in candidates)) if candidates else set()
     asked_fams = {("family", f) for f in families} if "family" in goals else set()

@@ -1,5 +1,10 @@
-"""Isolation: actors in no partnership, only in single-member partnerships, on the periphery (one tie),
-and the connected components of the actor network.
+"""Isolation: isolated actors, funders outside partnerships, actors in no partnership or only in
+single-member partnerships, on the periphery (one tie), and the connected components of the actor network.
+
+One definition of isolation is used everywhere (key figures, tables, report, dashboard, exports):
+an actor is **isolated** when it has no membership in a partnership that has another member, no
+explicit link and no funding tie in either direction (`ISOLATION_DEFINITION`). An actor that funds
+something but belongs to no partnership is not isolated: it is a **funder outside partnerships**.
 """
 
 from __future__ import annotations
@@ -22,14 +27,23 @@ from analysis.projection import (
 )
 
 __all__ = [
+    "FUNDER_OUTSIDE_DEFINITION",
+    "ISOLATION_DEFINITION",
     "actors_without_partnership",
     "component_membership",
     "components",
+    "funders_outside_partnerships",
     "isolated_actors",
     "isolation_summary",
     "peripheral_actors",
     "single_member_only",
 ]
+
+#: What "isolated" means, in the words the CLI, the report and the dashboard show.
+ISOLATION_DEFINITION = ("no membership in a partnership that has another member, no link and no funding tie "
+                        "in either direction")
+#: What "funder outside partnerships" means.
+FUNDER_OUTSIDE_DEFINITION = "funds a partnership or an actor but is a member of no partnership"
 
 
 def actors_without_partnership(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.DataFrame:
@@ -47,7 +61,8 @@ def actors_without_partnership(g: nx.MultiDiGraph, filters: Filters | None = Non
     pandas.DataFrame
         Sorted by id: ``id, name, family, country, n_links`` (explicit LINKED_TO ties, either
         direction), ``funds`` (FUNDS edges it sends: funders often sit outside partnerships),
-        ``isolated`` (no partnership and no link: nothing ties it to anyone).
+        ``funding_ties`` (FUNDS edges sent or received) and ``isolated`` (no link and no funding
+        tie either: nothing ties it to anyone, see `ISOLATION_DEFINITION`).
 
     Notes
     -----
@@ -61,19 +76,20 @@ def actors_without_partnership(g: nx.MultiDiGraph, filters: Filters | None = Non
     h = filter_graph(g, filters) if filters is not None else g
     b, actors, _ = incidence_matrix(h)
     n_part = np.asarray(b.sum(axis=1)).ravel()
-    links, funds = _edge_counts(h, actors)
+    links, funds, funded = _edge_counts(h, actors)
     keep = n_part == 0
     df = _actor_frame(h, [a for a, k in zip(actors, keep, strict=True) if k])
     df["n_links"] = links[keep].astype(np.int64)
     df["funds"] = funds[keep].astype(np.int64)
-    df["isolated"] = df["n_links"] == 0
+    df["funding_ties"] = (funds[keep] + funded[keep]).astype(np.int64)
+    df["isolated"] = (df["n_links"] == 0) & (df["funding_ties"] == 0)
     return df
 
 
 def isolated_actors(
     g: nx.MultiDiGraph, filters: Filters | None = None, *, projection: nx.Graph | None = None
 ) -> pd.DataFrame:
-    """Actors tied to no one: in no partnership and without any tie in the actor network.
+    """Isolated actors: no membership in a partnership that has another member, no link, no funding tie.
 
     Parameters
     ----------
@@ -81,26 +97,54 @@ def isolated_actors(
         The property graph.
     filters : Filters or None
     projection : networkx.Graph or None
-        The actor projection of the same (filtered) graph, if already computed; otherwise it is
-        built here.
+        The actor projection of the same (filtered) graph, if already computed.
 
     Returns
     -------
     pandas.DataFrame
-        Sorted by id: ``id, name, family, country, funds`` (FUNDS edges it sends: a funder
-        outside every partnership is listed, with this count to tell it apart).
+        The rows of `isolation_summary` whose ``isolated`` flag is set, sorted by id: ``id, name,
+        family, country, n_partnerships`` (single-member partnerships only, or none). Its length
+        is the "isolated actors" key figure of `analysis.headline.figures`: both come from the
+        same flag.
 
     Notes
     -----
-    Isolates of both the two-mode network (no membership) and the actor network (degree 0, so
-    no explicit link either).
+    Isolates of the actor network (degree 0 in the projection: no shared partnership, no link)
+    that are not tied by funding either (`ISOLATION_DEFINITION`). Funders outside partnerships
+    are listed by `funders_outside_partnerships`, not here.
+
+    Examples
+    --------
+    >>> from graph.model import Actor, Dataset, Funding, Membership, Partnership
+    >>> from graph.convert import dataset_to_graph
+    >>> ds = Dataset(actors=[Actor(x, x, "ngo") for x in ("alone", "funder", "solo")],
+    ...              partnerships=[Partnership("p", "P", "project")],
+    ...              memberships=[Membership("solo", "p")], funding=[Funding("funder", "p", "ESF")])
+    >>> isolated_actors(dataset_to_graph(ds))["id"].tolist()
+    ['alone', 'solo']
     """
-    h = filter_graph(g, filters) if filters is not None else g
-    proj = projection if projection is not None else actor_projection(h)
-    df = actors_without_partnership(h)
-    alone = [a in proj and proj.degree(a) == 0 for a in df["id"]]
-    df = df[np.array(alone, dtype=bool) & df["isolated"].to_numpy(dtype=bool)]
-    return df[["id", "name", "family", "country", "funds"]].reset_index(drop=True)
+    df = isolation_summary(g, filters, projection=projection)
+    return df.loc[df["isolated"], ["id", "name", "family", "country", "n_partnerships"]].reset_index(drop=True)
+
+
+def funders_outside_partnerships(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.DataFrame:
+    """Actors that fund a partnership or an actor but are members of no partnership.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        The property graph.
+    filters : Filters or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by id: ``id, name, family, country, funds`` (FUNDS edges it sends) and ``n_links``.
+        They are their own category (`FUNDER_OUTSIDE_DEFINITION`), never counted as isolated: a
+        ministry or foundation that funds several partnerships is tied to them by its money.
+    """
+    df = actors_without_partnership(g, filters)
+    return df.loc[df["funds"] > 0, ["id", "name", "family", "country", "funds", "n_links"]].reset_index(drop=True)
 
 
 def single_member_only(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.DataFrame:
@@ -124,7 +168,7 @@ def single_member_only(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd
     n_part = np.asarray(b.sum(axis=1)).ravel()
     shared = np.asarray(b @ (sizes > 1).astype(float)).ravel()
     keep = (n_part > 0) & (shared == 0)
-    links, _ = _edge_counts(h, actors)
+    links, _, _ = _edge_counts(h, actors)
     rows = np.flatnonzero(keep)
     df = _actor_frame(h, [actors[i] for i in rows])
     df["n_partnerships"] = n_part[rows].astype(np.int64)
@@ -220,7 +264,9 @@ def component_membership(g: nx.Graph, filters: Filters | None = None) -> pd.Data
     return df.sort_values("id", kind="stable").reset_index(drop=True)
 
 
-def isolation_summary(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.DataFrame:
+def isolation_summary(
+    g: nx.MultiDiGraph, filters: Filters | None = None, *, projection: nx.Graph | None = None
+) -> pd.DataFrame:
     """One row per actor with every isolation indicator, for tables and reports.
 
     Parameters
@@ -228,33 +274,39 @@ def isolation_summary(g: nx.MultiDiGraph, filters: Filters | None = None) -> pd.
     g : networkx.MultiDiGraph
         The property graph.
     filters : Filters or None
+    projection : networkx.Graph or None
+        The actor projection of the same (filtered) graph, if already computed.
 
     Returns
     -------
     pandas.DataFrame
-        Sorted by id: ``id, name, family, country, n_partnerships, n_links, degree`` (contacts in
-        the actor network), ``component``, ``component_size`` and the flags ``no_partnership``,
-        ``isolated`` (no partnership, no link), ``single_member_only``, ``peripheral`` (one
-        contact) and ``outside_main_component``.
+        Sorted by id: ``id, name, family, country, n_partnerships, n_links, funding_ties`` (FUNDS
+        edges sent or received), ``degree`` (contacts in the actor network), ``component``,
+        ``component_size`` and the flags ``no_partnership``, ``isolated`` (`ISOLATION_DEFINITION`:
+        no partnership with another member, no link, no funding tie), ``funder_outside_partnerships``
+        (`FUNDER_OUTSIDE_DEFINITION`), ``single_member_only``, ``peripheral`` (one contact) and
+        ``outside_main_component``.
     """
     h = filter_graph(g, filters) if filters is not None else g
     b, actors, _ = incidence_matrix(h)
-    proj = actor_projection(h)
+    proj = projection if projection is not None and filters is None else actor_projection(h)
     sizes = np.asarray(b.sum(axis=0)).ravel()
     n_part = np.asarray(b.sum(axis=1)).ravel()
     shared = np.asarray(b @ (sizes > 1).astype(float)).ravel()
-    links, _ = _edge_counts(h, actors)
+    links, funds, funded = _edge_counts(h, actors)
     comp = component_membership(proj).set_index("id")
     df = _actor_frame(h, actors)
     df["n_partnerships"] = n_part.astype(np.int64)
     df["n_links"] = links.astype(np.int64)
+    df["funding_ties"] = (funds + funded).astype(np.int64)
     nodes, a = adjacency(proj, None)
     degree = dict(zip(nodes, (np.diff(a.indptr) + (a.diagonal() != 0)).tolist(), strict=True))
     df["degree"] = np.array([degree[v] for v in actors], dtype=np.int64)
     df["component"] = comp.loc[df["id"], "component"].to_numpy() if len(df) else np.zeros(0, np.int64)
     df["component_size"] = comp.loc[df["id"], "component_size"].to_numpy() if len(df) else np.zeros(0, np.int64)
     df["no_partnership"] = n_part == 0
-    df["isolated"] = (n_part == 0) & (links == 0)
+    df["isolated"] = (shared == 0) & (links == 0) & (funds + funded == 0)
+    df["funder_outside_partnerships"] = (n_part == 0) & (funds > 0)
     df["single_member_only"] = (n_part > 0) & (shared == 0)
     df["peripheral"] = df["degree"] == 1
     df["outside_main_component"] = df["component"] != 0
@@ -282,25 +334,29 @@ def _actor_frame(g: nx.Graph, ids: list) -> pd.DataFrame:
                         columns=["id", "name", "family", "country"], dtype=str)
 
 
-def _edge_counts(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarray]:
-    """Per actor: LINKED_TO edges (either direction, self-links left out) and FUNDS edges sent."""
-    links, funds = per_graph(h, ("edge_counts", len(actors)), lambda: _count_edges(h, actors))
-    return links.copy(), funds.copy()
+def _edge_counts(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per actor: LINKED_TO edges (either direction, self-links left out), FUNDS edges sent and received."""
+    counts = per_graph(h, ("edge_counts", len(actors)), lambda: _count_edges(h, actors))
+    return tuple(c.copy() for c in counts)  # type: ignore[return-value]
 
 
-def _count_edges(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarray]:
+def _count_edges(h: nx.MultiDiGraph, actors: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     index = {a: i for i, a in enumerate(actors)}
     links = np.zeros(len(actors))
     funds = np.zeros(len(actors))
+    funded = np.zeros(len(actors))
     for u, v, d in h.edges(data=True):
         t = d.get("type")
         if t == "LINKED_TO" and u != v:
             for x in (u, v):
                 if x in index:
                     links[index[x]] += 1
-        elif t == "FUNDS" and u in index:
-            funds[index[u]] += 1
-    return links, funds
+        elif t == "FUNDS" and u != v:
+            if u in index:
+                funds[index[u]] += 1
+            if v in index:
+                funded[index[v]] += 1
+    return links, funds, funded
 
 
 def _ordered_components(g: nx.Graph) -> list[list]:

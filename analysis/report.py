@@ -41,9 +41,11 @@ _EXPLAIN = {
                "union among their members, and how many bring together organisations from more than one "
                "country. European and international bodies (no country) do not make a partnership "
                "cross-border.",
-    "isolated": "Organisations that take part in no partnership and have no recorded tie to anyone. They are "
-                "either outside the network or missing from the data; either way, no one can reach them "
-                "through a partner.",
+    "isolated": "Organisations that are isolated: no membership in a partnership that has another member, no "
+                "link and no funding tie in either direction. They are either outside the network or missing "
+                "from the data; either way, no one can reach them through a partner. Funders that belong to no "
+                "partnership are not isolated (their money ties them to what they fund): they are listed "
+                "separately as funders outside partnerships.",
     "brokers": "Brokers sit on the paths between others. Betweenness is the share of shortest paths between "
                "two actors that pass through this one. An articulation point is an actor whose departure would "
                "split the network into separate parts. Burt's constraint is low when an actor's contacts are "
@@ -100,6 +102,8 @@ def build_report(
     findings: Mapping[str, pd.DataFrame] | None = None,
     introductions: pd.DataFrame | None = None,
     generated: str | None = None,
+    include_proposed: bool = False,
+    min_members: int = 2,
 ) -> str:
     """A self-contained HTML brief of the key findings, with plain-language explanations.
 
@@ -121,6 +125,10 @@ def build_report(
         Precomputed `analysis.planner.suggest_introductions`.
     generated : str, optional
         The date shown in the header (default: today).
+    include_proposed : bool, default False
+        Analyse proposed partnerships as working ones (`analysis.status`; listed apart otherwise).
+    min_members : int, default 2
+        The evidence basis of the composition findings (`analysis.basis`).
 
     Returns
     -------
@@ -133,23 +141,29 @@ def build_report(
     declares ``Content-Security-Policy: default-src 'none'`` so that even a missed tag could not
     load or run anything.
     """
+    from analysis.basis import basis_words
     from analysis.gaps import check_rules
     from analysis.headline import headline
     from analysis.planner import suggest_introductions
     from analysis.projection import actor_projection
+    from analysis.status import analysed_graph
 
     if top < 1:
         raise PartnetError(f"top = {top}", hint="ask for at least one row per table")
+    g = analysed_graph(g, include_proposed=include_proposed)
     proj = actor_projection(g)
     if findings is None:
-        findings = headline(g, top=top, projection=proj, communities=communities)
+        findings = headline(g, top=top, projection=proj, communities=communities, include_proposed=include_proposed,
+                            min_members=min_members)
     if introductions is None:
         from analysis._tables import default_communities
 
         comm = communities if communities is not None else default_communities(g, proj)
         gaps = ("union", "bridge", "cross_border") if comm is not None else ("union", "cross_border")
         introductions = suggest_introductions(g, projection=proj, communities=comm, top=top, gaps=gaps)
-    violations = check_rules(g, rules)
+    violations = check_rules(g, rules, min_members=min_members)
+    basis_note = (f"Composition findings (no union, missing families, completeness, rules) count only the "
+                  f"{basis_words(min_members)}.")
     generated = generated or _dt.date.today().isoformat()
     figs = findings["figures"]
     fig = dict(zip(figs["figure"], figs["value"], strict=True))
@@ -175,7 +189,8 @@ def build_report(
         ("partnerships without a trade union", f"{_fmt(fig.get('partnerships without a trade union'))} "
                                                f"({_pct(share_nou)})"),
         ("cross-border partnerships", f"{_fmt(fig.get('cross-border partnerships'))} ({_pct(share_xb)})"),
-        ("organisations with no tie", _fmt(fig.get("actors with no tie"))),
+        ("isolated organisations", _fmt(fig.get("isolated actors"))),
+        ("funders outside partnerships", _fmt(fig.get("funders outside partnerships"))),
         ("funded partnerships with a single funder", _fmt(fig.get("funded partnerships with a single funder"))),
     ]:
         body.append(f"<div><dt>{_e(label)}</dt><dd>{_e(value)}</dd></div>")
@@ -184,8 +199,13 @@ def build_report(
     body.append(_bar_chart(findings["families"], "family", "actors"))
     parts.append(_section("summary", body))
     # -- isolated
-    parts.append(_section("isolated", [_table(findings["isolated"], {"id": "id", "name": "name", "family": "family",
-                                                                       "country": "country"})]))
+    iso_cols = {"id": "id", "name": "name", "family": "family", "country": "country"}
+    parts.append(_section("isolated", [
+        f"<p>{_e(_fmt(fig.get('isolated actors')))} isolated organisations"
+        f"{_shown(findings['isolated'])}.</p>",
+        _table(findings["isolated"], iso_cols),
+        f"<h3>Funders outside partnerships ({_e(_fmt(fig.get('funders outside partnerships')))})</h3>",
+        _table(findings.get("funders_outside"), {**iso_cols, "funds": "funding ties sent"})]))
     # -- brokers
     parts.append(_section("brokers", [_table(findings["brokers"])]))
     parts.append(_section("central", [_table(findings["central"], {
@@ -193,13 +213,24 @@ def build_report(
         "betweenness": "betweenness", "eigenvector": "eigenvector", "pagerank": "PageRank"})]))
     # -- no union
     gap = findings["union_gap"]
+    basis = dict(zip(figs["figure"], figs["basis"], strict=True)) if "basis" in figs.columns else {}
+    outside, proposed = findings.get("outside_basis"), findings.get("proposed")
     parts.append(_section("no-union", [
+        f"<p>{_e(basis.get('partnerships without a trade union', ''))}. {_e(basis_note)}</p>",
         _table(findings["no_union"], {"partnership_id": "id", "name": "name", "kind": "kind", "members": "members",
                                       "present": "families present", "missing": "families missing",
                                       "completeness": "completeness"}),
         "<h3>Per kind of partnership</h3>",
-        _table(gap, {"kind": "kind", "partnerships": "with members", "without_union": "without a union",
+        _table(gap, {"kind": "kind", "partnerships": "in the basis", "without_union": "without a union",
                      "share": "share"}, pct=("share",)),
+        f"<h3>Membership not known well enough: {_e(_fmt(fig.get('membership not known well enough')))}</h3>",
+        f'<p class="explain">Left out of the shares above: {_e(basis.get("membership not known well enough", ""))}'
+        f"{_shown(outside) if outside is not None else ''}.</p>",
+        _table(outside, {"partnership_id": "id", "name": "name", "kind": "kind",
+                         "recorded_members": "recorded members", "outside_because": "why"}),
+        f"<h3>Proposed partnerships: {_e(_fmt(fig.get('proposed partnerships')))}</h3>",
+        f'<p class="explain">{_e(basis.get("proposed partnerships", ""))}.</p>',
+        _table(proposed, {"partnership_id": "id", "name": "name", "kind": "kind", "members": "members"}),
         "<h3>Communities without a trade union</h3>",
         '<p class="explain">Communities are groups of organisations more tied to each other than to the rest '
         "(Louvain method). In these, no member is a trade union.</p>",
@@ -235,8 +266,9 @@ def build_report(
         f"Betweenness is {method}: exact on networks up to a few thousand organisations, estimated from a "
         "fixed-seed sample of sources above that (the same data always gives the same figures).",
         "Communities are found with the Louvain method (fixed seed).",
-        "Absent data is not absence: a partnership with no recorded member is left out of the gap counts, and "
-        "amounts are summed only where the sources give them.",
+        "Absent data is not absence: " + basis_note + " Amounts are summed only where the sources give them.",
+        "Proposed partnerships are " + ("analysed as working ones (--include-proposed)." if include_proposed else
+                                        "left out of network measures and gap shares, and listed apart."),
     ]
     parts.append(_section("method", ["<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"]))
     parts.append("<footer>partnet — partnership network analysis. This page loads nothing from the network."
@@ -283,6 +315,12 @@ def _pct(value: Any) -> str:
     except (TypeError, ValueError):
         return "–"
     return "–" if math.isnan(v) else f"{v:.0%}"
+
+
+def _shown(df: pd.DataFrame) -> str:
+    """", first k shown" when a ranked table was cut (its ``attrs["total"]`` is larger than its length)."""
+    total = df.attrs.get("total", len(df))
+    return f", first {len(df)} shown" if total > len(df) else ""
 
 
 def _section(anchor: str, body: Sequence[str]) -> str:

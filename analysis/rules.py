@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis._member_counts import _family_counts, _member_counts
 from analysis._tables import actors_frame, funding_frame, memberships_frame, partnerships_frame
+from analysis.basis import DEFAULT_MIN_MEMBERS, evidence_basis
 from graph.errors import PartnetError
 from graph.model import ACTOR_TYPES, FAMILIES, LEVELS, PARTNERSHIP_KINDS
 
@@ -200,7 +201,8 @@ def default_rules() -> list[Rule]:
     return load_rules(RULES_PATH)
 
 
-def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -> pd.DataFrame:
+def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None, *,
+                min_members: int = DEFAULT_MIN_MEMBERS) -> pd.DataFrame:
     """Partnerships that break a composition rule.
 
     Parameters
@@ -209,6 +211,9 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
         The property graph.
     rules : iterable of Rule or str, optional
         Rules (strings are parsed with `Rule.parse`); default `default_rules`.
+    min_members : int, default 2
+        Check only the partnerships of the evidence basis (`analysis.basis.evidence_basis`): at
+        least this many recorded members, or a member list declared complete; never proposals.
 
     Returns
     -------
@@ -219,8 +224,8 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
 
     Notes
     -----
-    Requirements are checked on direct members (see `family_presence`); partnerships without
-    any recorded member are not checked (nothing is known about them).
+    Requirements are checked on direct members (see `family_presence`); partnerships outside
+    the evidence basis are not checked (too little is known about them).
 
     Examples
     --------
@@ -229,7 +234,8 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
     >>> ds = Dataset(actors=[Actor("n", "N", "ngo")],
     ...              partnerships=[Partnership("p", "P", "development_partnership")],
     ...              memberships=[Membership("n", "p")])
-    >>> check_rules(dataset_to_graph(ds), ["kind=development_partnership requires trade_unions"])["missing"].tolist()
+    >>> rule = ["kind=development_partnership requires trade_unions"]
+    >>> check_rules(dataset_to_graph(ds), rule, min_members=1)["missing"].tolist()
     ['trade_unions (0 of 1)']
     """
     rules = default_rules() if rules is None else [
@@ -241,6 +247,7 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
     ids = parts["id"]
     mem, actors = memberships_frame(g), actors_frame(g)
     members = _member_counts(mem, ids).to_numpy()
+    in_basis = evidence_basis(g, min_members=min_members)["in_basis"].to_numpy(dtype=bool)
     needed = sorted({what for r in rules for what, _ in r.requires})
     fam_needed = [w for w in needed if w in FAMILIES]
     type_needed = [w for w in needed if w not in FAMILIES]
@@ -257,7 +264,7 @@ def check_rules(g: nx.MultiDiGraph, rules: Iterable[Rule | str] | None = None) -
         fields["country"] = ids.map(lambda p: ctry.get(p, set()))
     frames = []
     for rule in rules:
-        match = members > 0
+        match = in_basis.copy()
         for field, values in rule.conditions:
             match &= fields[field].map(lambda s, vals=values: bool(s & vals)).to_numpy()
         missing: dict[int, list[str]] = defaultdict(list)  # only the rows that break the rule

@@ -63,7 +63,9 @@ def countries_without_union(g: nx.MultiDiGraph) -> pd.DataFrame:
     return cov[~cov["has_union"]].reset_index(drop=True)
 
 
-def communities_without_union(g: nx.MultiDiGraph, communities: pd.DataFrame | pd.Series | Mapping) -> pd.DataFrame:
+def communities_without_union(
+    g: nx.MultiDiGraph, communities: pd.DataFrame | pd.Series | Mapping, *, min_size: int = 2
+) -> pd.DataFrame:
     """Communities (e.g. Louvain communities of the actor projection) with no trade union.
 
     Parameters
@@ -74,13 +76,16 @@ def communities_without_union(g: nx.MultiDiGraph, communities: pd.DataFrame | pd
         Actor id -> community, as returned by ``analysis.communities`` (a frame with a
         ``community`` column, indexed by actor id or with an ``actor_id``/``actor``/``id``
         column), a Series indexed by actor id, or a dict.
+    min_size : int, default 2
+        Leave out communities of fewer actors: a "community" of one isolated actor has no union by
+        construction and says nothing about a group (``df.attrs["left_out"]`` counts them).
 
     Returns
     -------
     pandas.DataFrame
         ``community, actors, trade_unions`` (0), ``countries`` and ``families`` (the values
-        present, most frequent first, joined with ``", "``) for each community without a union
-        actor; sorted by size (largest first), then community.
+        present, most frequent first, joined with ``", "``) for each community of at least
+        ``min_size`` actors without a union actor; sorted by size (largest first), then community.
     """
     comm = community_series(communities)
     actors = actors_frame(g).set_index("id")
@@ -91,11 +96,16 @@ def communities_without_union(g: nx.MultiDiGraph, communities: pd.DataFrame | pd
     grouped = df.groupby("community", sort=True)
     out = pd.DataFrame({"actors": grouped.size(), "trade_unions": grouped["_union"].sum()})
     out = out[out["trade_unions"] == 0]
+    left_out = int((out["actors"] < min_size).sum())
+    out = out[out["actors"] >= min_size]
     rest = df[df["community"].isin(out.index)]
     out["countries"] = _ranked_values(rest, "community", "country").reindex(out.index, fill_value="")
     out["families"] = _ranked_values(rest, "community", "family").reindex(out.index, fill_value="")
     out = out.reset_index()
-    return out.sort_values(["actors", "community"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["actors", "community"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out.attrs["left_out"] = left_out
+    out.attrs["min_size"] = min_size
+    return out
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ PAGES = [
     st.Page("app_pages/crossborder.py", title="Cross-border"),
     st.Page("app_pages/funding.py", title="Funding"),
     st.Page("app_pages/planner.py", title="Meeting planner"),
+    st.Page("app_pages/change.py", title="Change over time"),
     st.Page("app_pages/data.py", title="Data"),
 ]
 

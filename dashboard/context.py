@@ -176,6 +176,7 @@ class Ctx:
     choice: StoreChoice
     version: str
     counts: dict[str, int]
+    include_proposed: bool = False
     _graph: nx.MultiDiGraph | None = field(default=None, repr=False)
 
     @property
@@ -189,11 +190,24 @@ class Ctx:
         return not (self.counts.get("Actor") or self.counts.get("Partnership"))
 
     @property
-    def graph(self) -> nx.MultiDiGraph:
-        """The whole property graph (shared: never mutate it)."""
+    def whole_graph(self) -> nx.MultiDiGraph:
+        """The whole property graph, proposals included (shared: never mutate it)."""
         if self._graph is None:
             self._graph = _graph(self.store, self.version)
         return self._graph
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The graph the pages analyse (`analysis.status.analysed_graph`: proposed partnerships left out
+        unless the sidebar's toggle includes them; shared: never mutate it)."""
+        from analysis.status import analysed_graph
+
+        return analysed_graph(self.whole_graph, include_proposed=self.include_proposed)
+
+    @property
+    def graph_key(self) -> str:
+        """What `graph` is, in cache keys."""
+        return "graph+proposed" if self.include_proposed else "graph"
 
     def data(self, target: str, on: Any = None, **kwargs: Any) -> Any:
         """Call ``module:function`` of ``analysis`` on the graph, cached per data version (``st.cache_data``).
@@ -218,12 +232,12 @@ class Ctx:
 
     def _on(self, on: Named | None) -> tuple[str, Any]:
         if on is None:
-            return "graph", self.graph
+            return self.graph_key, self.graph
         return on.key, on.value
 
     def named(self, target: str, on: Named | None = None, **kwargs: Any) -> Named:
         """`resource` wrapped as a `Named` argument for further cached calls."""
-        key = f"{target}{'@' + on.key if on else ''}{_key(kwargs) if kwargs else ''}"
+        key = f"{target}@{on.key if on else self.graph_key}{_key(kwargs) if kwargs else ''}"
         return Named(key, self.resource(target, on=on, **kwargs))
 
     def layout(self, g: Named) -> dict[Any, tuple[float, float]]:
@@ -264,7 +278,8 @@ class Ctx:
         The export runs only when the user clicks; ``build`` gives the graph to export (default: the
         whole property graph).
         """
-        whole = self.graph
+        whole = self.whole_graph
+        kwargs.setdefault("include_proposed", self.include_proposed)
 
         def make() -> bytes:
             g = build() if build is not None else whole

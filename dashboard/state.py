@@ -122,6 +122,10 @@ def page(*, allow_empty: bool = False) -> Ctx:
             st.info(f"What to do: {e.hint}")
         st.stop()
     _sidebar(choice, ctx.version, ctx.counts)
+    ctx.include_proposed = bool(st.sidebar.toggle(
+        "Include proposed partnerships", key="include_proposed", value=False,
+        help="Proposed partnerships (a pact put forward, a consortium that applied) are left out of network "
+             "measures and gap shares by default, and listed apart on the Gaps page."))
     if ctx.empty and not allow_empty:
         _start_page(choice.read_only)
         st.stop()

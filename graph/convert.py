@@ -21,6 +21,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "actors": ("id", "name", "aliases", "type", "family", "country", "city", "scope", "website", "source", "section"),
     "partnerships": (
         "id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id", "source", "section",
+        "status", "members_complete",
     ),
     "memberships": ("actor_id", "partnership_id", "role", "source", "section"),
     "funding": (
@@ -29,6 +30,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "links": ("source_id", "target_id", "kind", "year", "source", "section"),
 }
 _INT_COLUMNS = {"start_year", "end_year", "year"}
+_FLAG_COLUMNS = {"members_complete"}
+_FLAG_TEXT = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 _RECORD = {"actors": Actor, "partnerships": Partnership, "memberships": Membership, "funding": Funding, "links": Link}
 
 
@@ -87,7 +90,8 @@ def dataset_to_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
     """One data frame per table with the import format's columns.
 
     ``aliases`` is joined with ``;``; years are nullable integers (``Int64``); ``amount``
-    is a float (``NaN`` when unknown); every other column is a string ("" when empty).
+    is a float (``NaN`` when unknown); ``members_complete`` is a nullable boolean; every other
+    column is a string ("" when empty).
     """
     frames = {}
     for table, cols in COLUMNS.items():
@@ -103,6 +107,8 @@ def dataset_to_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
                 df[c] = pd.array(df[c].tolist(), dtype="Int64")
             elif c == "amount":
                 df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+            elif c in _FLAG_COLUMNS:
+                df[c] = pd.array(df[c].tolist(), dtype="boolean")
             else:
                 df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
         frames[table] = df
@@ -111,7 +117,9 @@ def dataset_to_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
 
 def _clean(value: Any, column: str) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None if column in _INT_COLUMNS or column == "amount" else ""
+        return None if column in _INT_COLUMNS or column in _FLAG_COLUMNS or column == "amount" else ""
+    if column in _FLAG_COLUMNS:
+        return _FLAG_TEXT.get(str(value).strip().lower()) if isinstance(value, str) else bool(value)
     if column in _INT_COLUMNS:
         return int(value)
     if column == "amount":

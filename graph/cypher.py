@@ -21,6 +21,7 @@ __all__ = [
     "MERGE_MEMBERSHIPS",
     "MERGE_PARTNERSHIPS",
     "MERGE_PART_OF",
+    "MIGRATE_STATUS",
     "MISSING_ACTORS",
     "MISSING_NODES",
     "MISSING_PARTNERSHIPS",
@@ -50,6 +51,8 @@ BUMP_VERSION = (
     "MERGE (m:PartnetMeta {key: 'meta'}) "
     "SET m.data_version = coalesce(m.data_version, 0) + 1 RETURN m.data_version AS v"
 )
+#: Schema 1 -> 2: partnerships get a status (``unknown`` for those written before).
+MIGRATE_STATUS = "MATCH (p:Partnership) WHERE p.status IS NULL SET p.status = 'unknown'"
 READ_VERSION = "MATCH (m:PartnetMeta {key: 'meta'}) RETURN m.data_version AS v"
 
 MERGE_ACTORS = """
@@ -64,7 +67,7 @@ UNWIND $rows AS row
 MERGE (p:Partnership {id: row.id})
 SET p.name = row.name, p.kind = row.kind, p.code = row.code, p.theme = row.theme, p.level = row.level,
     p.start_year = row.start_year, p.end_year = row.end_year, p.parent_id = row.parent_id,
-    p.source = row.source, p.section = row.section
+    p.source = row.source, p.section = row.section, p.status = row.status, p.members_complete = row.members_complete
 """
 # Replace the PART_OF edge of each written partnership by the one its parent_id names.
 MERGE_PART_OF = """

@@ -31,6 +31,7 @@ __all__ = [
     "RELATIONSHIP_TYPES",
     "ROLES",
     "SCOPES",
+    "STATUSES",
     "Actor",
     "Dataset",
     "Funding",
@@ -79,6 +80,8 @@ ROLES: tuple[str, ...] = ("lead", "coordinator", "partner", "member", "facilitat
 LEVELS: tuple[str, ...] = ("local", "regional", "national", "european")
 SCOPES: tuple[str, ...] = ("local", "regional", "national", "european", "international")
 LINK_KINDS: tuple[str, ...] = ("exchange", "twinning", "cooperation", "agreement", "other")
+#: Where a partnership stands; ``unknown`` when the data does not say.
+STATUSES: tuple[str, ...] = ("active", "proposed", "ended", "unknown")
 
 #: The only labels and relationship types a store ever writes or reads (the Cypher allow-list).
 NODE_LABELS: tuple[str, ...] = ("Actor", "Partnership")
@@ -88,7 +91,7 @@ RELATIONSHIP_TYPES: tuple[str, ...] = ("MEMBER_OF", "FUNDS", "LINKED_TO", "PART_
 PROPERTY_KEYS: dict[str, tuple[str, ...]] = {
     "Actor": ("id", "name", "aliases", "type", "family", "country", "city", "scope", "website", "source", "section"),
     "Partnership": ("id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id",
-                    "source", "section"),
+                    "source", "section", "status", "members_complete"),
     "MEMBER_OF": ("role", "source", "section"),
     "FUNDS": ("programme", "amount", "currency", "start_year", "end_year", "source", "section"),
     "LINKED_TO": ("kind", "year", "source", "section"),
@@ -231,6 +234,10 @@ class Partnership(_Record):
     parent_id: str = ""
     source: str = ""
     section: str = ""
+    #: active, proposed, ended or unknown (see `STATUSES`).
+    status: str = "unknown"
+    #: True when the member list is declared complete, False when known to be partial, None when not said.
+    members_complete: bool | None = None
 
     key_fields: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -239,6 +246,9 @@ class Partnership(_Record):
             raise ValueError("a partnership needs an id")
         _check(self.kind, PARTNERSHIP_KINDS, "partnership kind")
         _check(self.level, LEVELS, "level", optional=True)
+        _check(self.status, STATUSES, "partnership status")
+        if self.members_complete is not None and not isinstance(self.members_complete, bool):
+            raise ValueError(f"members_complete must be True, False or None, not {self.members_complete!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,8 @@ _TX_MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 #: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
 _BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
-SCHEMA_VERSION = 1
+#: 1: actors and partnerships; 2: partnership status and members_complete.
+SCHEMA_VERSION = 2
 
 
 class _Missing(Exception):
@@ -199,6 +200,13 @@ class Neo4jStore(Store):
         try:
             for stmt in cypher.CONSTRAINTS:
                 self._driver.execute_query(stmt, database_=self.settings.database)
+            records, _, _ = self._driver.execute_query(cypher.SCHEMA_VERSION_READ, database_=self.settings.database)
+            stored = int(records[0]["v"] or 0) if records else 0
+            if stored > SCHEMA_VERSION:
+                raise StoreError(f"Neo4j at {self.settings} holds partnet schema version {stored}, newer than this "
+                                 f"partnet ({SCHEMA_VERSION})", hint="upgrade partnet")
+            if stored < 2:
+                self._driver.execute_query(cypher.MIGRATE_STATUS, database_=self.settings.database)
             self._driver.execute_query(cypher.SCHEMA_VERSION_WRITE, version=SCHEMA_VERSION,
                                        database_=self.settings.database)
         except (neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
@@ -222,7 +230,8 @@ class Neo4jStore(Store):
             ("partnerships", cypher.MERGE_PARTNERSHIPS, [
                 {"id": p.id, "name": p.name, "kind": p.kind, "code": p.code, "theme": p.theme, "level": p.level,
                  "start_year": p.start_year, "end_year": p.end_year, "parent_id": p.parent_id,
-                 "source": p.source, "section": p.section} for p in ds.partnerships]),
+                 "source": p.source, "section": p.section, "status": p.status,
+                 "members_complete": p.members_complete} for p in ds.partnerships]),
             ("partnerships", cypher.MERGE_PART_OF, [{"id": p.id, "parent_id": p.parent_id} for p in ds.partnerships]),
             ("memberships", cypher.MERGE_MEMBERSHIPS, [
                 {"actor_id": m.actor_id, "partnership_id": m.partnership_id, "role": m.role, "source": m.source,
@@ -410,7 +419,8 @@ class Neo4jStore(Store):
                 id=n["id"], name=n.get("name", ""), kind=n.get("kind", "project"), code=n.get("code") or "",
                 theme=n.get("theme") or "", level=n.get("level") or "", start_year=n.get("start_year"),
                 end_year=n.get("end_year"), parent_id=n.get("parent_id") or "", source=n.get("source") or "",
-                section=n.get("section") or ""))
+                section=n.get("section") or "", status=n.get("status") or "unknown",
+                members_complete=n.get("members_complete")))
         ds.memberships = [Membership(**{k: v if v is not None else "" for k, v in r.items()})
                           for r in raw["memberships"]]
         ds.funding = [Funding(**{k: (v if v is not None or k in ("amount", "start_year", "end_year") else "")

@@ -62,6 +62,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX IF NOT EXISTS links_target ON links(target_id)",
         "CREATE INDEX IF NOT EXISTS funding_recipient ON funding(recipient_id)",
     ),
+    # A partnership's status and whether its member list is complete (issue 14's model fields).
+    3: (
+        "ALTER TABLE partnerships ADD COLUMN status TEXT NOT NULL DEFAULT 'unknown'",
+        "ALTER TABLE partnerships ADD COLUMN members_complete INTEGER",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 #: Seconds a write waits for another process's write transaction before giving up (PARTNET_LOCK_TIMEOUT).
@@ -79,7 +84,7 @@ _TABLE_OF = {"Actor": "actors", "Partnership": "partnerships", "MEMBER_OF": "mem
 _COLS = {
     "actors": ("id", "name", "aliases", "type", "family", "country", "city", "scope", "website", "source", "section"),
     "partnerships": ("id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id",
-                     "source", "section"),
+                     "source", "section", "status", "members_complete"),
     "memberships": ("actor_id", "partnership_id", "role", "source", "section"),
     "funding": ("funder_id", "recipient_id", "programme", "amount", "currency", "start_year", "end_year",
                 "source", "section"),
@@ -251,7 +256,9 @@ class SQLiteStore(Store):
             "actors": [(a.id, a.name, json.dumps(list(a.aliases), ensure_ascii=False), a.type, a.family, a.country,
                         a.city, a.scope, a.website, a.source, a.section) for a in ds.actors],
             "partnerships": [(p.id, p.name, p.kind, p.code, p.theme, p.level, p.start_year, p.end_year,
-                              p.parent_id or None, p.source, p.section) for p in ds.partnerships],
+                              p.parent_id or None, p.source, p.section, p.status,
+                              None if p.members_complete is None else int(p.members_complete))
+                             for p in ds.partnerships],
             "memberships": [(m.actor_id, m.partnership_id, m.role, m.source, m.section) for m in ds.memberships],
             "funding": [(f.funder_id, f.recipient_id, f.programme, f.amount, f.currency, f.start_year, f.end_year,
                          f.source, f.section) for f in ds.funding],
@@ -324,7 +331,8 @@ class SQLiteStore(Store):
         for r in self._select("partnerships"):
             ds.partnerships.append(Partnership(id=r[0], name=r[1], kind=r[2], code=r[3], theme=r[4], level=r[5],
                                                start_year=r[6], end_year=r[7], parent_id=r[8] or "",
-                                               source=r[9], section=r[10]))
+                                               source=r[9], section=r[10], status=r[11],
+                                               members_complete=None if r[12] is None else bool(r[12])))
         ds.memberships = [Membership(*r) for r in self._select("memberships")]
         ds.funding = [Funding(*r) for r in self._select("funding")]
         ds.links = [Link(*r) for r in self._select("links")]

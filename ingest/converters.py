@@ -17,7 +17,7 @@ import pycountry
 
 from ingest.countries import country_code
 from ingest.format import Column
-from ingest.numbers import parse_amount, parse_year
+from ingest.numbers import parse_amount, parse_flag, parse_year
 from ingest.text import CellError, Warn, clean_text
 from ingest.vocabularies import VOCABULARIES, vocab_value
 
@@ -126,6 +126,8 @@ def converter(column: Column) -> Callable[[Any, Warn], Any]:
                 raise CellError("unknown-currency", "unknown currency", "write an ISO 4217 code such as EUR")
             return code
         return currency
+    if t == "flag":
+        return parse_flag
     if t == "website":
         def website(raw: Any, warn: Warn) -> str:
             s = text(raw, warn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from graph.model import ACTOR_TYPES, LEVELS, LINK_KINDS, PARTNERSHIP_KINDS, ROLES, SCOPES
+from graph.model import ACTOR_TYPES, LEVELS, LINK_KINDS, PARTNERSHIP_KINDS, ROLES, SCOPES, STATUSES
 
 __all__ = [
     "AMOUNT_RULE",
@@ -24,7 +24,8 @@ __all__ = [
     "table",
 ]
 
-ColumnType = Literal["id", "reference", "text", "year", "amount", "list", "vocab", "country", "currency", "website"]
+ColumnType = Literal["id", "reference", "text", "year", "amount", "list", "vocab", "country", "currency", "website",
+                     "flag"]
 
 #: What each column type accepts (shown in the README and the template's README sheet).
 COLUMN_TYPES: dict[str, str] = {
@@ -40,6 +41,7 @@ COLUMN_TYPES: dict[str, str] = {
     "`UK`, `EL`), stored as the ISO 3166-1 alpha-2 code",
     "currency": "an ISO 4217 currency code such as `EUR` (`€` is read as `EUR`)",
     "website": "a web address (`https://...` or a bare domain)",
+    "flag": "`yes` or `no` (also `oui`/`non`, `true`/`false`, `1`/`0`); empty: not known",
 }
 
 #: How amounts are read (documented in the README; implemented by `ingest.normalise.parse_amount`).
@@ -188,6 +190,22 @@ TABLES: tuple[Table, ...] = (
                 refers_to=("partnerships",),
             ),
             *_provenance("partnership"),
+            Column(
+                "status",
+                "vocab",
+                False,
+                "where it stands: running, proposed (not started) or over; empty: `unknown`",
+                "active",
+                vocabulary=STATUSES,
+                default="unknown",
+            ),
+            Column(
+                "members_complete",
+                "flag",
+                False,
+                "`yes` when the memberships list every member, `no` when only some; empty: not known",
+                "yes",
+            ),
         ),
     ),
     Table(

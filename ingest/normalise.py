@@ -27,7 +27,7 @@ from typing import Any
 from ingest.converters import MAX_ID_LENGTH, MAX_TEXT_LENGTH, converter, currency_code
 from ingest.errors import FileProblem
 from ingest.format import Table, header_key
-from ingest.numbers import format_amount, parse_amount, parse_year
+from ingest.numbers import format_amount, parse_amount, parse_flag, parse_year
 from ingest.progress import PROGRESS_THRESHOLD, RowProgress
 from ingest.readers import RawTable
 from ingest.report import Report
@@ -48,6 +48,7 @@ __all__ = [
     "map_header",
     "normalise_table",
     "parse_amount",
+    "parse_flag",
     "parse_year",
     "vocab_value",
     "currency_code",

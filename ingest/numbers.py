@@ -13,9 +13,9 @@ import re
 from typing import Any
 
 from ingest.hints import amount_with_currency, year_range
-from ingest.text import EDGE_INVISIBLE, CellError, Warn, clean_text
+from ingest.text import EDGE_INVISIBLE, CellError, Warn, clean_text, fold
 
-__all__ = ["YEAR_MAX", "YEAR_MIN", "format_amount", "parse_amount", "parse_year"]
+__all__ = ["YEAR_MAX", "YEAR_MIN", "format_amount", "parse_amount", "parse_flag", "parse_year"]
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 _YEAR = re.compile(r"\d{4}(\.0+)?")
@@ -170,3 +170,26 @@ def format_amount(value: float) -> str:
     elif re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", s):
         s += "0"
     return s
+
+
+_FLAGS = {"yes": True, "y": True, "oui": True, "o": True, "true": True, "vrai": True, "1": True, "x": True,
+          "no": False, "n": False, "non": False, "false": False, "faux": False, "0": False}
+
+
+def parse_flag(raw: Any, warn: Warn) -> bool | None:
+    """``yes``/``no`` (and ``oui``/``non``, ``true``/``false``, ``1``/``0``) -> True/False; empty -> None.
+
+    >>> parse_flag("Oui", print), parse_flag("no", print), parse_flag("", print)
+    (True, False, None)
+    """
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return bool(raw)
+    s = clean_text(raw, warn)
+    if not s:
+        return None
+    value = _FLAGS.get(fold(s))
+    if value is None:
+        raise CellError("unknown-value", "expected yes or no", "write yes or no (oui/non), or leave the cell empty")
+    return value

@@ -13,14 +13,16 @@ __all__ = ["build_dataset"]
 _FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
     "actors": (Actor, ("id", "name", "type", "aliases", "country", "city", "scope", "website", "source", "section")),
     "partnerships": (Partnership, ("id", "name", "kind", "code", "theme", "level", "start_year", "end_year",
-                                   "parent_id", "source", "section")),
+                                   "parent_id", "source", "section", "status", "members_complete")),
     "memberships": (Membership, ("actor_id", "partnership_id", "role", "source", "section")),
     "funding": (Funding, ("funder_id", "recipient_id", "programme", "amount", "currency", "start_year", "end_year",
                           "source", "section")),
     "links": (Link, ("source_id", "target_id", "kind", "year", "source", "section")),
 }
-_EMPTY: dict[str, Any] = {"aliases": (), "start_year": None, "end_year": None, "year": None, "amount": None}
-_DEFAULTS: dict[tuple[str, str], str] = {("memberships", "role"): "partner", ("links", "kind"): "cooperation"}
+_EMPTY: dict[str, Any] = {"aliases": (), "start_year": None, "end_year": None, "year": None, "amount": None,
+                          "members_complete": None}
+_DEFAULTS: dict[tuple[str, str], str] = {("memberships", "role"): "partner", ("links", "kind"): "cooperation",
+                                         ("partnerships", "status"): "unknown"}
 _SHARED_COLUMNS = frozenset({"actor_id", "partnership_id", "funder_id", "recipient_id", "source_id", "target_id",
                              "parent_id", "source", "section", "programme", "currency", "country", "city"})
 

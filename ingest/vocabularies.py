@@ -10,7 +10,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from graph.model import ACTOR_TYPES, LEVELS, LINK_KINDS, PARTNERSHIP_KINDS, ROLES, SCOPES
+from graph.model import ACTOR_TYPES, LEVELS, LINK_KINDS, PARTNERSHIP_KINDS, ROLES, SCOPES, STATUSES
 from ingest.text import fold
 
 __all__ = ["VOCABULARIES", "vocab_value"]
@@ -23,6 +23,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "scope": SCOPES,
     "level": LEVELS,
     "link_kind": LINK_KINDS,
+    "status": STATUSES,
 }
 _SYNONYMS_FILE = Path(__file__).with_name("synonyms.csv")
 

@@ -53,6 +53,8 @@ def _rows(ds: Dataset, t: Table, sources: Sequence[dict[str, Any]] | None) -> It
 def _csv_value(v: Any, column_type: str) -> str:
     if v is None:
         return ""
+    if column_type == "flag":
+        return "yes" if v else "no"
     if column_type == "amount":
         return format_amount(v)
     if column_type == "year":
@@ -156,6 +158,8 @@ def _header_cell(ws: Any, name: str, bold: Any, cell_cls: Any) -> Any:
 def _cell(ws: Any, v: Any, column_type: str, cell_cls: Any) -> Any:
     if v is None or v == "":
         return None
+    if column_type == "flag":
+        return "yes" if v else "no"
     if column_type in ("amount", "year"):
         return v
     s = str(v)

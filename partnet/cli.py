@@ -102,6 +102,8 @@ def _creatable(path: Path) -> bool:
 _COMMAND_MODULES = (
     "partnet.commands_ingest",
     "partnet.commands_analysis",
+    "partnet.commands_questions",
+    "partnet.commands_compare",
     "partnet.commands_dashboard",
     "partnet.commands_generate",
     "partnet.commands_store",

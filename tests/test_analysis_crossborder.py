@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from toy_partnerships import toy_graph
 
@@ -68,3 +69,62 @@ def test_cross_border_actors(g):
     assert out.iloc[0]["actor_id"] == "de-ngo" and out.iloc[0]["cross_border_ties"] == 2
     assert set(out["actor_id"]) == {"de-ngo", "fr-city", "fr-ngo", "fr-union", "it-union"}
     assert len(crossborder.cross_border_actors(g, top=2)) == 2
+
+
+# ----------------------------------------------------------------------------------------------
+# country_matrix (issue 14, item 6): what a cell counts, and large partnerships left out
+# ----------------------------------------------------------------------------------------------
+def _matrix_graph():
+    from graph.convert import dataset_to_graph
+    from graph.model import Actor, Dataset, Membership, Partnership
+
+    people = {"f1": "FR", "f2": "FR", "d1": "DE", "i1": "IT", "x": ""}
+    ds = Dataset(actors=[Actor(a, a, "ngo", country=c) for a, c in people.items()],
+                 partnerships=[Partnership(p, p, "project") for p in ("p1", "p2", "p3")],
+                 memberships=[Membership(a, "p1") for a in ("f1", "d1")]
+                 + [Membership(a, "p2") for a in ("f1", "f2", "d1", "x")]
+                 + [Membership(a, "p3") for a in ("f1", "f2", "d1", "i1", "x")])
+    return dataset_to_graph(ds)
+
+
+def test_country_matrix_by_hand():
+    g = _matrix_graph()
+    nw = crossborder.country_matrix(g)  # Newman: 1/(n-1) per pair
+    assert nw.loc["FR", "DE"] == pytest.approx(1 + 2 / 3 + 2 / 4) and nw.loc["DE", "FR"] == nw.loc["FR", "DE"]
+    assert nw.loc["FR", "IT"] == pytest.approx(0.5) and nw.loc["DE", "IT"] == pytest.approx(0.25)
+    assert nw.loc["FR", "FR"] == pytest.approx(1 / 3 + 1 / 4)
+    pairs = crossborder.country_matrix(g, measure="pairs")
+    assert (pairs.loc["FR", "DE"], pairs.loc["FR", "IT"], pairs.loc["DE", "IT"], pairs.loc["FR", "FR"]) == (2, 2, 1, 1)
+    shared = crossborder.country_matrix(g, measure="partnerships")
+    assert (shared.loc["FR", "DE"], shared.loc["FR", "IT"], shared.loc["FR", "FR"], shared.loc["DE", "DE"]) == \
+        (3, 1, 2, 0)
+    small = crossborder.country_matrix(g, max_members=4)
+    assert small.attrs["left_out"] == ["p3"]
+    assert small.loc["FR", "DE"] == pytest.approx(1 + 2 / 3) and small.loc["FR", "IT"] == 0
+    with pytest.raises(PartnetError):
+        crossborder.country_matrix(g, measure="volume")
+
+
+def test_country_matrix_newman_matches_the_projection_and_drops_the_umbrella():
+    from pathlib import Path
+
+    from analysis.projection import actor_projection
+    from graph.convert import dataset_to_graph
+    from ingest import load
+
+    g = dataset_to_graph(load(Path(__file__).resolve().parents[1] / "data" / "seed").dataset)
+    m = crossborder.country_matrix(g)
+    proj = actor_projection(g, include_links=False)
+    ref: dict = {}
+    for a, b, w in proj.edges(data="newman"):
+        ca, cb = proj.nodes[a].get("country") or "", proj.nodes[b].get("country") or ""
+        if ca and cb and ca != cb:
+            key = tuple(sorted((ca, cb)))
+            ref[key] = ref.get(key, 0.0) + w
+    for (ca, cb), w in ref.items():
+        assert m.loc[ca, cb] == pytest.approx(w)
+    off = ~np.eye(len(m), dtype=bool)
+    lit_all = int((m.to_numpy()[off] > 0).sum())
+    small = crossborder.country_matrix(g, max_members=20)
+    assert small.attrs["left_out"]  # the 49-member city network
+    assert int((small.to_numpy()[off] > 0).sum()) < lit_all / 2

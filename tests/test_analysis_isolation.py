@@ -10,6 +10,7 @@ from analysis.isolation import (
     actors_without_partnership,
     component_membership,
     components,
+    funders_outside_partnerships,
     isolated_actors,
     isolation_summary,
     peripheral_actors,
@@ -43,18 +44,42 @@ def test_actors_without_partnership():
     assert sorted(df.index) == ["alone", "funder", "linked"]
     assert df.loc["alone", "isolated"] and not df.loc["linked", "isolated"]
     assert df.loc["linked", "n_links"] == 1 and df.loc["funder", "funds"] == 1
-    assert df.loc["funder", "isolated"]  # funding is not a tie to another actor
+    # issue 14: a funding tie is a tie — a funder outside partnerships is not isolated
+    assert not df.loc["funder", "isolated"] and df.loc["funder", "funding_ties"] == 1
     # with a period filter, actors of partnerships outside the period have none left
     later = actors_without_partnership(_graph(), Filters(period=(2008, 2012)))
     assert {"a", "b", "e"} <= set(later["id"]) and "d" not in set(later["id"])
 
 
 def test_isolated_actors():
+    # issue 14's one definition: no membership in a partnership with another member, no link, no funding
+    # tie. "solo" (only in a single-member partnership) is isolated; the funder is not.
     g = _graph()
     df = isolated_actors(g)
-    assert df["id"].tolist() == ["alone", "funder"]
-    assert df.set_index("id").loc["funder", "funds"] == 1
-    assert isolated_actors(g, projection=actor_projection(g))["id"].tolist() == ["alone", "funder"]
+    assert df["id"].tolist() == ["alone", "solo"]
+    assert df.set_index("id").loc["solo", "n_partnerships"] == 1
+    assert isolated_actors(g, projection=actor_projection(g))["id"].tolist() == ["alone", "solo"]
+
+
+def test_funders_outside_partnerships_are_their_own_category():
+    g = _graph()
+    df = funders_outside_partnerships(g)
+    assert df["id"].tolist() == ["funder"] and df.loc[0, "funds"] == 1
+    summary = isolation_summary(g).set_index("id")
+    assert summary.loc["funder", "funder_outside_partnerships"] and not summary.loc["funder", "isolated"]
+    assert summary["funder_outside_partnerships"].sum() == 1
+
+
+def test_funded_actor_and_linked_actor_are_not_isolated():
+    ds = Dataset(actors=[Actor(x, x, "ngo") for x in ("donor", "grantee", "x", "y", "z")],
+                 partnerships=[Partnership("p", "P", "project")],
+                 memberships=[Membership("z", "p")],
+                 funding=[Funding("donor", "grantee", "ESF")], links=[Link("x", "y")])
+    df = isolation_summary(dataset_to_graph(ds)).set_index("id")
+    # grantee receives funding: a tie in the other direction; z is alone in its partnership
+    assert df["isolated"].to_dict() == {"donor": False, "grantee": False, "x": False, "y": False, "z": True}
+    assert df["funder_outside_partnerships"].to_dict() == {"donor": True, "grantee": False, "x": False,
+                                                            "y": False, "z": False}
 
 
 def test_single_member_only():
@@ -91,6 +116,7 @@ def test_components_numbered_by_size_and_match_networkx():
 def test_isolation_summary_flags():
     df = isolation_summary(_graph()).set_index("id")
     assert df.loc["alone", "isolated"] and df.loc["alone", "outside_main_component"]
+    assert df["isolated"].sum() == 2 and df.loc["solo", "isolated"] and not df.loc["funder", "isolated"]
     assert df.loc["solo", "single_member_only"] and df.loc["solo", "degree"] == 0
     assert not df.loc["mixed", "single_member_only"] and df.loc["mixed", "n_partnerships"] == 2
     assert df.loc["e", "peripheral"] and not df.loc["a", "peripheral"]

@@ -15,7 +15,7 @@ from graph.sqlite_store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DASH = ROOT / "dashboard"
-PAGES = ["overview", "network", "actors", "partnerships", "gaps", "crossborder", "funding", "planner", "data"]
+PAGES = ["overview", "network", "actors", "partnerships", "gaps", "crossborder", "funding", "planner", "change", "data"]
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 
 
@@ -238,12 +238,12 @@ def test_planner_must_invite_leads_the_list(seed_db: Path, use_db) -> None:
     use_db(seed_db)
     at = run_page("planner")
     assert_ok(at)
-    at.multiselect(key="plan_goals").set_value(["country", "family"]).run()
+    at.multiselect(key="plan_goals").set_value(["countries", "families"]).run()
     at.multiselect(key="plan_must").set_value(["hostile-img"]).run()
     assert_ok(at)
     plan = at.dataframe[0].value
     assert plan["actor_id"].iloc[0] == "hostile-img"
-    assert plan["reason"].str.len().gt(0).all()
+    assert plan["adds"].str.len().gt(0).all() and len(plan) <= 12  # the default seat cap
 
 
 def test_crossborder_diagonal_toggle(seed_db: Path, use_db) -> None:
@@ -253,6 +253,27 @@ def test_crossborder_diagonal_toggle(seed_db: Path, use_db) -> None:
     assert "Countries with no cross-border tie" in texts(at)
     at.checkbox(key="xb_diag").uncheck().run()
     assert_ok(at)
+
+
+def test_crossborder_matrix_says_what_a_cell_counts(seed_db: Path, use_db) -> None:
+    use_db(seed_db)
+    at = run_page("crossborder")
+    assert "Newman-weighted ties" in texts(at) and "left out" in texts(at)
+    for measure, words in (("pairs", "distinct actor pairs"), ("partnerships", "partnerships with members in both")):
+        at.radio(key="xb_measure").set_value(measure).run()
+        assert_ok(at)
+        assert words in texts(at)
+
+
+def test_gaps_page_states_the_basis_and_the_proposals_toggle(seed_db: Path, use_db) -> None:
+    use_db(seed_db)
+    at = run_page("gaps")
+    assert_ok(at)
+    assert "partnerships with at least two recorded members" in texts(at)
+    assert "Membership not known well enough" in texts(at)
+    at.toggle(key="include_proposed").set_value(True).run()
+    assert_ok(at)
+    assert "Proposed partnerships included" in texts(at)
 
 
 # -- read-only mode, unreachable store ------------------------------------------------------------------
@@ -438,3 +459,32 @@ def test_data_page_downloads_build_on_click(seed_db: Path) -> None:
     html = upload.report_html(ctx)().decode("utf-8")
     assert "<html" in html.lower() and HOSTILE_NAME not in html
     store.close()
+
+
+def test_change_over_time_figures_and_period_selector(seed_db: Path, use_db) -> None:
+    from analysis.change import compare_periods
+
+    use_db(seed_db)
+    at = run_page("change")
+    assert_ok(at)
+    assert "Change over time" in texts(at) and "active in a period" in texts(at)
+    at.number_input(key="chg_width").set_value(5).run()
+    at.multiselect(key="chg_periods").set_value(["2000-2004", "2005-2009"]).run()
+    assert_ok(at)
+    figures = at.dataframe[0].value
+    with SQLiteStore(seed_db) as st:
+        want = compare_periods(st.read_graph(), [(2000, 2004), (2005, 2009)])["periods"]
+    assert figures["period"].tolist() == ["2000-2004", "2005-2009"]
+    assert figures["actors"].tolist() == want["actors"].tolist() and figures["ties"].tolist() == want["ties"].tolist()
+    counts = at.dataframe[1].value
+    assert counts["n_entering"].iloc[0] == want["actors"].iloc[1] - counts["n_persisting"].iloc[0]
+    charts = at.get("plotly_chart")
+    assert charts, "the small multiples are drawn"
+    import json
+
+    spec = json.loads(charts[-1].proto.spec)
+    markers = [t for t in spec["data"] if t.get("mode") == "markers"]
+    assert len(markers) == 2
+    where = [dict(zip(t["text"], zip(t["x"], t["y"], strict=True), strict=True)) for t in markers]
+    both = set(where[0]) & set(where[1])
+    assert both and all(where[0][k] == where[1][k] for k in both)  # positions fixed between periods

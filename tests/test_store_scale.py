@@ -37,13 +37,9 @@ def test_sqlite_foreign_key_children_are_indexed(sqlite_store):
 
 
 def test_sqlite_version_1_file_migrates_and_keeps_data(tmp_path, monkeypatch, small_dataset):
-    path = tmp_path / "old.db"
-    monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", 1)
-    old = SQLiteStore(path)
-    old.write(small_dataset)
-    assert old.schema_version() == 1
-    old.close()
-    monkeypatch.undo()
+    from legacy_stores import make_sqlite_store
+
+    path = make_sqlite_store(tmp_path / "old.db", small_dataset, version=1)
     new = SQLiteStore(path)
     try:
         assert new.schema_version() == sqlite_store.SCHEMA_VERSION >= 2

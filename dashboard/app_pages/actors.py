@@ -33,10 +33,13 @@ elif view == "roles":
     df = ctx.data("analysis.brokers:brokerage_roles", on=proj, attribute=attribute)
     filters = {"family": "Family", "country": "Country"}
 else:
-    st.caption("no_partnership, isolated (no partnership and no link), single_member_only, peripheral (one "
-               "contact), outside_main_component.")
-    df = ctx.data("analysis.isolation:isolation_summary")
-    filters = {"family": "Family", "country": "Country", "isolated": "Isolated", "peripheral": "Peripheral"}
+    st.caption("isolated = no membership in a partnership that has another member, no link and no funding tie in "
+               "either direction (the Overview's key figure counts these rows); funder_outside_partnerships = funds "
+               "others but is a member of no partnership (not isolated); no_partnership, single_member_only, "
+               "peripheral (one contact), outside_main_component.")
+    df = ctx.data("analysis.isolation:isolation_summary", projection=proj)
+    filters = {"family": "Family", "country": "Country", "isolated": "Isolated",
+               "funder_outside_partnerships": "Funder outside partnerships", "peripheral": "Peripheral"}
 
 shown = tables.filter_frame(df, f"actors_{view}" if view != "all" else "actors", filters,
                             search=("name", "id", "city"))

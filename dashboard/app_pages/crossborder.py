@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -23,19 +24,35 @@ c[2].metric("Countries with no cross-border tie", f"{len(lonely):,} of {len(summ
 
 tab_matrix, tab_map, tab_lists = st.tabs(["Country × country", "Map", "Lists"])
 with tab_matrix:
-    m = ctx.data("analysis.crossborder:country_tie_matrix", projection=ctx.projection)
-    hide_diag = st.checkbox("Hide ties inside a country (the diagonal)", value=True, key="xb_diag")
+    from analysis.crossborder import MATRIX_MEASURES
+
+    labels = {"newman": "Newman-weighted ties", "pairs": "Distinct actor pairs", "partnerships": "Shared partnerships"}
+    m1, m2, m3 = st.columns([2, 1, 1])
+    measure = m1.radio("A cell counts", list(labels), format_func=labels.get, horizontal=True, key="xb_measure")
+    cap = int(m2.number_input("Leave out partnerships above (members)", min_value=2, max_value=10_000, value=20,
+                              step=1, key="xb_max_members"))
+    hide_diag = m3.checkbox("Hide ties inside a country (the diagonal)", value=True, key="xb_diag")
+    m = ctx.data("analysis.crossborder:country_matrix", measure=measure, max_members=cap)
     z = m.to_numpy(dtype=float).copy()
     if hide_diag and len(z):
         for i in range(len(z)):
             z[i, i] = math.nan
-    st.caption("Cell = tied actor pairs with one actor in each country (shared partnership or explicit link).")
+    left_out = m.attrs.get("left_out", [])
+    st.caption(f"Cell = {MATRIX_MEASURES[measure]}. Co-membership only (explicit links are in the Lists tab). "
+               f"{len(left_out):,} partnership(s) with more than {cap:,} members left out, so that one umbrella "
+               "network does not tie every pair of its countries"
+               + (f": {', '.join(state.md(x) for x in left_out[:5])}{' …' if len(left_out) > 5 else ''}."
+                  if left_out else "."))
     if len(m):
-        fig = go.Figure(go.Heatmap(z=z, x=list(m.columns), y=list(m.index), colorscale="Reds", hoverongaps=False,
-                                   hovertemplate="%{y} – %{x}: %{z} tied pairs<extra></extra>"))
+        z_shown = np.where(z > 0, z, np.nan)
+        unit = {"newman": "weighted ties", "pairs": "actor pairs", "partnerships": "shared partnerships"}[measure]
+        fig = go.Figure(go.Heatmap(z=z_shown, x=list(m.columns), y=list(m.index), colorscale="Reds", xgap=1, ygap=1,
+                                   hoverongaps=False, zmin=0,
+                                   hovertemplate="%{y} – %{x}: %{z:.2f} " + unit + "<extra></extra>"))
         fig.update_layout(height=max(360, 22 * len(m) + 100), margin=dict(l=10, r=10, t=10, b=10),
-                          yaxis=dict(autorange="reversed"))
+                          yaxis=dict(autorange="reversed"), plot_bgcolor="#f7f7f9")
         st.plotly_chart(fig, config={"displayModeBar": False})
+        st.caption("Blank cell: no tie between the two countries.")
     tables.downloads(m.reset_index(names="country"), "country-ties", "xb_matrix")
 with tab_map:
     st.caption("Actors placed at their city (or their country's capital when the city is unknown), from an "

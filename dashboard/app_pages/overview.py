@@ -15,7 +15,7 @@ comm = ctx.communities()
 kw = {"projection": ctx.projection}
 if comm.membership.value:
     kw["communities"] = comm.membership
-head = ctx.data("analysis.headline:headline", top=10, **kw)
+head = ctx.data("analysis.headline:headline", top=10, include_proposed=ctx.include_proposed, **kw)
 fig = dict(zip(head["figures"]["figure"], head["figures"]["value"], strict=True))
 
 
@@ -40,7 +40,10 @@ row2[0].metric("Partnerships without a union", _pct("share of partnerships witho
                help=f"{_n('partnerships without a trade union')} of {_n('partnerships with members')} partnerships "
                     "with recorded members")
 row2[1].metric("Cross-border partnerships", _pct("cross-border share"), help=f"{_n('cross-border partnerships')}")
-row2[2].metric("Actors with no tie", _n("actors with no tie"))
+row2[2].metric("Isolated actors", _n("isolated actors"),
+               help="No membership in a partnership that has another member, no link and no funding tie in either "
+                    f"direction. Not counted: {_n('funders outside partnerships')} funders outside partnerships "
+                    "(they fund others but belong to no partnership).")
 row2[3].metric("Funded by a single funder", _n("funded partnerships with a single funder"),
                help=f"of {_n('funded partnerships')} funded partnerships")
 row2[4].metric("Communities", f"{len(comm.names):,}" if comm.names else "—")

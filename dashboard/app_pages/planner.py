@@ -13,35 +13,42 @@ actors = facets["actors"]
 st.title("Meeting planner")
 
 st.subheader("Invite list")
-st.caption("The smallest list found greedily (each next invitee adds the most groups not yet in the room); "
-           "ties go to the better connected actor.")
-goal_names = {"community": "every community", "country": "every country", "family": "every family",
-              "partnership": "every partnership"}
-c1, c2 = st.columns([1, 2])
+st.caption("The list of at most the given number of seats that covers the most groups (or, without a seat cap, "
+           "the fewest invitees covering every group), solved exactly as an integer programme; ties go to the "
+           "better connected actors. The same function as `partnet plan`.")
+goal_names = {"families": "every family", "countries": "every country", "communities": "every community",
+              "partnerships": "every partnership"}
+c1, c2, c3 = st.columns([2, 1, 2])
 if not comm.membership.value:  # no community detection installed: communities cannot be a goal
-    goal_names.pop("community")
-goals = c1.multiselect("Put in the room", list(goal_names), default=[next(iter(goal_names))],
+    goal_names.pop("communities")
+goals = c1.multiselect("Put in the room", list(goal_names), default=["families", "countries"],
                        format_func=goal_names.get, key="plan_goals")
-must = c2.multiselect("Must invite", list(actors), format_func=lambda a: actors[a], key="plan_must")
+capped = c2.checkbox("Seat cap", value=True, key="plan_capped")
+seats = c2.number_input("Seats", 1, 500, 12, key="plan_seats", disabled=not capped)
+must = c3.multiselect("Must invite", list(actors), format_func=lambda a: actors[a], key="plan_must")
 with st.expander("Limit the candidates"):
-    s1, s2, s3 = st.columns(3)
+    s1, s2, s3, s4 = st.columns(4)
     part = s1.selectbox("Members of a partnership", list(facets["partnerships"]), index=None,
                         format_func=lambda p: facets["partnerships"][p], key="plan_part")
     prog = s2.selectbox("Funded under a programme", facets["programmes"], index=None, key="plan_prog")
     country = s3.selectbox("Actors of a country", [c for c in facets["countries"] if c], index=None,
                            key="plan_country")
+    exclude = s4.multiselect("Never invite", [a for a in actors if a not in must], format_func=lambda a: actors[a],
+                             key="plan_exclude")
 if not goals:
     st.info("Choose at least one kind of group to put in the room.")
 else:
-    kw = {"goals": tuple(goals), "must_invite": tuple(must), "partnership": part, "programme": prog,
-          "country": country, "projection": ctx.projection}
-    if "community" in goals and comm.membership.value:
+    kw = {"cover": tuple(goals), "seats": int(seats) if capped else None, "must": tuple(must),
+          "exclude": tuple(exclude), "partnership": part, "programme": prog, "country": country,
+          "projection": ctx.projection}
+    if "communities" in goals and comm.membership.value:
         kw["communities"] = comm.membership
-    plan = ctx.data("analysis.planner:plan_meeting", **kw)
-    groups = plan.attrs.get("groups")
-    missing = plan.attrs.get("uncoverable") or []
-    st.caption(f"{len(plan):,} invitees cover {groups if groups is not None else 'all'} groups."
-               + (f" Not coverable by anyone here: {', '.join(map(str, missing))}." if missing else ""))
+    plan = ctx.data("analysis.coverage:plan_invites", **kw)
+    a = plan.attrs
+    method = "exact (integer programme)" if a.get("method") == "exact" else f"greedy (time limit): {a.get('bound')}"
+    missing = a.get("uncoverable") or []
+    st.caption(f"Covers {a.get('covered')} of {a.get('groups')} groups with {len(plan):,} invitees — {method}."
+               + (f" No allowed actor brings: {', '.join(map(str, missing))}." if missing else ""))
     tables.table(plan)
     tables.downloads(plan, "invite-list", "plan_list")
 
@@ -54,8 +61,12 @@ gaps = i1.multiselect("Gaps to close", list(gap_names), default=list(gap_names),
 method = i2.selectbox("Score", ["adamic_adar", "resource_allocation"], key="plan_method",
                       format_func=lambda m: m.replace("_", "–" if m == "adamic_adar" else " ").title())
 top = i3.number_input("Per gap", 1, 100, 10, key="plan_top")
+cross = st.checkbox("Cross-border union candidates", value=False, key="plan_cross_border",
+                    help="By default a local, regional or national partnership is only offered unions from its own "
+                         "country (the country of most of its members).")
 if gaps:
-    kw = {"gaps": tuple(gaps), "method": method, "top": int(top), "projection": ctx.projection}
+    kw = {"gaps": tuple(gaps), "method": method, "top": int(top), "projection": ctx.projection,
+          "cross_border": cross}
     if comm.membership.value:
         kw["communities"] = comm.membership
     intro = ctx.data("analysis.planner:suggest_introductions", **kw)

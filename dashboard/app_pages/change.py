@@ -1,0 +1,87 @@
+"""Change over time: per-period figures, who entered and left, and the network of each period side by side."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from dashboard import state, tables
+
+#: Most actors drawn in the small multiples (the most connected over all periods).
+MAX_DRAWN = 400
+
+ctx = state.page()
+st.title("Change over time")
+st.caption("An actor is active in a period when it is a member of a partnership whose years overlap the period "
+           "(end year defaulting to the start year; a partnership without start year belongs to no period), an end "
+           "of a link dated in it, or the funder or recipient of a funding tie whose years overlap it. "
+           "The same figures as `partnet compare`.")
+
+c1, c2 = st.columns([1, 3])
+width = int(c1.number_input("Years per period", 1, 50, 5, key="chg_width"))
+choices = [f"{lo}-{hi}" for lo, hi in ctx.data("analysis.change:periods_every", width=width)]
+if len(choices) < 2:
+    st.info("Fewer than two periods hold dated data: choose shorter periods, or add start years and link years.")
+    st.stop()
+chosen = c2.multiselect("Periods to compare (in time order)", choices, default=choices, key="chg_periods")
+chosen = sorted(chosen)
+if len(chosen) < 2:
+    st.info("Choose at least two periods.")
+    st.stop()
+periods = tuple(tuple(int(x) for x in p.split("-")) for p in chosen)
+res = ctx.data("analysis.change:compare_periods", periods=periods)
+
+st.subheader("Per period")
+tables.table(res["periods"])
+tables.downloads(res["periods"], "periods", "chg_periods_dl")
+
+st.subheader("Between consecutive periods")
+counts = res["changes"][["from", "to", "n_entering", "n_leaving", "n_persisting", "n_ties_formed",
+                         "n_ties_dissolved"]]
+tables.table(counts)
+names = dict(zip(res["names"]["id"], res["names"]["name"], strict=True))
+for r in res["changes"].to_dict(orient="records"):
+    with st.expander(f"{r['from']} → {r['to']}: who entered, left and stayed"):
+        people = pd.DataFrame([(k, a, names.get(a, a)) for k in ("entering", "leaving", "persisting") for a in r[k]],
+                              columns=["status", "id", "name"])
+        tables.table(people)
+rc = res["rank_changes"]
+if not rc.empty:
+    st.caption("Largest rank changes among persisting actors (positive: moved up).")
+    tables.table(rc)
+
+
+st.subheader("The network in each period")
+nets = ctx.data("analysis.change:period_networks", periods=periods)
+layout = ctx.data("analysis.change:period_layout", periods=periods, max_actors=MAX_DRAWN)
+pos = dict(zip(layout["id"], zip(layout["x"], layout["y"], strict=True), strict=True))
+acts, ties = nets["actors"], nets["ties"]
+keep = set(pos)
+ties = ties[ties["actor_a"].isin(keep) & ties["actor_b"].isin(keep)]
+if layout.attrs.get("actors", 0) > MAX_DRAWN:
+    st.caption(f"Drawn: the {MAX_DRAWN:,} actors with the most ties over all periods, of {layout.attrs['actors']:,}.")
+cols = min(len(chosen), 3)
+rows = -(-len(chosen) // cols)
+fig = make_subplots(rows=rows, cols=cols, subplot_titles=[html.escape(p) for p in chosen])
+for i, label in enumerate(chosen):
+    r, c = i // cols + 1, i % cols + 1
+    t = ties[ties["period"] == label]
+    xs, ys = [], []
+    for a, b in zip(t["actor_a"].tolist(), t["actor_b"].tolist(), strict=True):
+        xs += [pos[a][0], pos[b][0], None]
+        ys += [pos[a][1], pos[b][1], None]
+    fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", line={"width": 0.4, "color": "#bbbbbb"},
+                               hoverinfo="skip", showlegend=False), row=r, col=c)
+    a = acts[(acts["period"] == label) & acts["id"].isin(keep)]
+    fig.add_trace(go.Scattergl(x=[pos[x][0] for x in a["id"]], y=[pos[x][1] for x in a["id"]], mode="markers",
+                               marker={"size": 5, "color": "#4e79a7"}, showlegend=False,
+                               text=[html.escape(f"{n} ({i})") for n, i in zip(a["name"], a["id"], strict=True)],
+                               hoverinfo="text"), row=r, col=c)
+fig.update_xaxes(visible=False, matches="x")
+fig.update_yaxes(visible=False, matches="y")
+fig.update_layout(height=320 * rows, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+st.plotly_chart(fig, config={"displayModeBar": False}, key="chg_multiples")
