@@ -38,17 +38,22 @@ def _finding_options(fn):
                              "apart).")(fn)
 
 
-def _read_graph(store_kind: str | None, db_path: str | None):
+def _read_graph(store_kind: str | None, db_path: str | None, what: str = "analyse"):
+    """The store's graph, frozen; an empty store is `partnet.guards.EmptyStoreError` (exit 1, what to do)."""
     from graph.backends import open_store
+    from partnet.guards import require_data
 
     with open_store(store_kind, path=db_path, read_only=True) as st:
-        return share(st.read_graph())  # read-only from here: analyses share its projection and tables
+        g = share(st.read_graph())  # read-only from here: analyses share its projection and tables
+    require_data(g, what)
+    return g
 
 
 def _empty_notice(g) -> bool:
-    if g.number_of_nodes() == 0:
-        click.echo("The store is empty: load data first, e.g. `partnet ingest data/seed`.", err=True)
-        return True
+    """Raise `partnet.guards.EmptyStoreError` when ``g`` is empty (else ``False``: go on)."""
+    from partnet.guards import require_data
+
+    require_data(g)
     return False
 
 
@@ -141,7 +146,7 @@ def register(cli: click.Group) -> None:
         from analysis.report import write_report
 
         rules = load_rules(rules_path) if rules_path else None
-        g = _read_graph(store_kind, db_path)
+        g = _read_graph(store_kind, db_path, "report")
         path = write_report(g, out, top=top, title=title, rules=rules, include_proposed=include_proposed,
                             min_members=min_members)
         click.echo(f"wrote {path}")

@@ -57,3 +57,35 @@ def test_sigterm_to_serve_stops_the_dashboard_and_frees_the_port(tmp_path):
         for c in children:  # whatever the test found, even if partnet serve left it behind
             if c.is_running():
                 c.kill()
+
+
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory):
+    """A store that held data and was cleared (what `store clear` leaves)."""
+    from graph.model import Actor, Dataset
+    from graph.sqlite_store import SQLiteStore
+
+    db = tmp_path_factory.mktemp("empty") / "e.db"
+    with SQLiteStore(db) as st:
+        st.write(Dataset(actors=[Actor(id="a", name="A", type="ngo")]))
+        st.delete_all()
+    return db
+
+
+@pytest.mark.parametrize("args", [
+    ["analyse"], ["report", "OUT.html"], ["export", "--format", "csv", "OUT"],
+    ["export", "--format", "xlsx", "OUT.xlsx"],
+    ["export", "--format", "gexf", "OUT.gexf"], ["export", "--format", "graphml", "OUT.graphml"],
+    ["plan"], ["introductions"], ["funding"],
+])
+def test_every_command_on_an_empty_store_says_so_and_exits_1(empty_db, tmp_path, args):
+    from click.testing import CliRunner
+
+    from partnet.cli import cli
+
+    args = [a.replace("OUT", str(tmp_path / "out")) for a in args]
+    r = CliRunner().invoke(cli, [*args, "--db", str(empty_db)])
+    assert r.exit_code == 1, r.output
+    assert "the store is empty" in r.output and "partnet ingest" in r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.output and not list(tmp_path.iterdir())
