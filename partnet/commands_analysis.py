@@ -103,27 +103,37 @@ def register(cli: click.Group) -> None:
                                      min_members=min_members), fmt, top=top, out=out)
 
     @cli.command("export")
-    @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv", "xlsx"]), required=True,
-                  help="gexf (Gephi), graphml, csv (a folder of tables) or xlsx (one workbook).")
+    @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv", "xlsx"]), default=None,
+                  help="gexf (Gephi), graphml, csv (a folder of tables) or xlsx (one workbook); default: from OUT "
+                       "(.gexf, .graphml, .xlsx; a folder or no extension: csv).")
+    @click.option("--excel", is_flag=True, default=False,
+                  help="CSV for a double-click in a French, German or Italian Excel: UTF-8 with BOM, ';' between "
+                       "fields.")
+    @click.option("--force", is_flag=True, default=False, help="Overwrite OUT when it exists.")
     @click.option("--graph", "kind", type=click.Choice(["full", "actors"]), default="full", show_default=True,
                   help="For gexf/graphml: the whole graph (actors and partnerships) or the actor–actor network.")
     @click.argument("out", type=click.Path())
     @_finding_options
     @store_options
     @friendly_errors
-    def export_cmd(fmt: str, kind: str, out: str, include_proposed: bool, min_members: int, store_kind: str | None,
-                   db_path: str | None) -> None:
+    def export_cmd(fmt: str | None, excel: bool, force: bool, kind: str, out: str, include_proposed: bool,
+                   min_members: int, store_kind: str | None, db_path: str | None) -> None:
         """Export the graph with families, centralities and communities to OUT.
 
         GEXF opens in Gephi; CSV writes a folder (the import-format tables plus actor_metrics.csv
         and partnership_gaps.csv); XLSX one workbook with the same tables. Spreadsheet cells that
         would run as formulas are written as text (a leading apostrophe). partnership_gaps says which
         partnerships the headline shares count (in_basis) and actor_metrics which actors are isolated.
+        The format follows OUT's extension unless --format says it; an existing OUT is kept unless
+        --force.
         """
         from analysis.export import export
+        from partnet.guards import export_format, refuse_overwrite
 
-        g = _read_graph(store_kind, db_path)
-        kw = {"kind": kind} if fmt in ("gexf", "graphml") else {}
+        fmt = export_format(fmt, Path(out), excel)
+        refuse_overwrite(Path(out), fmt, force)
+        g = _read_graph(store_kind, db_path, "export")
+        kw = {"kind": kind} if fmt in ("gexf", "graphml") else {"excel": excel} if fmt == "csv" else {}
         kw.update(include_proposed=include_proposed, min_members=min_members)
         paths = export(g, fmt, Path(out), **kw)
         for p in paths:

@@ -67,7 +67,7 @@ def register(cli: click.Group) -> None:
                   help="Hide upload and ingest, and open the store read-only (also PARTNET_READ_ONLY=1).")
     @friendly_errors
     def serve(store_kind: str | None, db_path: str | None, host: str, port: int, read_only: bool) -> None:
-        """Open the dashboard on the store: http://HOST:PORT (Ctrl-C stops it).
+        """Open the dashboard on the store: http://HOST:PORT (Ctrl-C or SIGTERM stops it).
 
         The store is the one `partnet store info` describes (--store/--db, else PARTNET_STORE and
         PARTNET_DB); nothing is fetched from the internet.

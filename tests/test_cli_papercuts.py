@@ -3,6 +3,8 @@ empty store, store info creates nothing, export's format, --excel and --force.""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import socket
@@ -76,6 +78,7 @@ def empty_db(tmp_path_factory):
     ["analyse"], ["report", "OUT.html"], ["export", "--format", "csv", "OUT"],
     ["export", "--format", "xlsx", "OUT.xlsx"],
     ["export", "--format", "gexf", "OUT.gexf"], ["export", "--format", "graphml", "OUT.graphml"],
+    ["export", "OUT.gexf"],
     ["plan"], ["introductions"], ["funding"],
 ])
 def test_every_command_on_an_empty_store_says_so_and_exits_1(empty_db, tmp_path, args):
@@ -89,3 +92,76 @@ def test_every_command_on_an_empty_store_says_so_and_exits_1(empty_db, tmp_path,
     assert "the store is empty" in r.output and "partnet ingest" in r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert "Traceback" not in r.output and not list(tmp_path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from partnet.cli import cli
+
+    db = tmp_path_factory.mktemp("seed") / "seed.db"
+    r = CliRunner().invoke(cli, ["ingest", str(ROOT / "data" / "seed"), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    return db
+
+
+def _export(db, *args):
+    from click.testing import CliRunner
+
+    from partnet.cli import cli
+
+    return CliRunner().invoke(cli, ["export", *map(str, args), "--db", str(db)])
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("g.gexf", lambda p: p.read_text(encoding="utf-8").lstrip().startswith("<?xml") and "gexf" in p.read_text()),
+    ("g.graphml", lambda p: "<graphml" in p.read_text(encoding="utf-8")),
+    ("g.xlsx", lambda p: p.read_bytes()[:2] == b"PK"),
+    ("tables", lambda p: (p / "actors.csv").exists()),
+])
+def test_export_takes_the_format_from_out(seed_db, tmp_path, name, check):
+    r = _export(seed_db, tmp_path / name)
+    assert r.exit_code == 0, r.output
+    assert check(tmp_path / name)
+
+
+def test_export_refuses_an_unknown_extension_and_excel_for_a_graph(seed_db, tmp_path):
+    r = _export(seed_db, tmp_path / "g.pdf")
+    assert r.exit_code == 1 and "cannot tell the export format" in r.output and "--format" in r.output
+    r = _export(seed_db, "--excel", tmp_path / "g.gexf")
+    assert r.exit_code == 1 and "--excel is for CSV" in r.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_export_excel_csv_is_utf8_with_bom_and_semicolons(seed_db, tmp_path):
+    out = tmp_path / "excel"
+    r = _export(seed_db, "--excel", out)
+    assert r.exit_code == 0, r.output
+    raw = (out / "actors.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    text = raw.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.split(";")[:2] == ["id", "name"] and "," not in header
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert all(len(row) == len(rows[0]) for row in rows)
+    assert any("é" in cell or "ü" in cell or "ç" in cell for row in rows for cell in row)  # accents intact
+    plain = (tmp_path / "plain")
+    assert _export(seed_db, "--format", "csv", plain).exit_code == 0
+    assert not (plain / "actors.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_export_overwrites_only_with_force(seed_db, tmp_path):
+    out = tmp_path / "g.gexf"
+    assert _export(seed_db, out).exit_code == 0
+    out.write_text("mine", encoding="utf-8")
+    r = _export(seed_db, out)
+    assert r.exit_code == 1 and "exists" in r.output and "--force" in r.output
+    assert out.read_text(encoding="utf-8") == "mine"
+    r = _export(seed_db, "--force", out)
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8") != "mine"
+    folder = tmp_path / "t"
+    assert _export(seed_db, folder).exit_code == 0
+    r = _export(seed_db, folder)
+    assert r.exit_code == 1 and "--force" in r.output
+    assert _export(seed_db, "--force", folder).exit_code == 0
