@@ -21,7 +21,7 @@ from dashboard.limits import MAX_UPLOAD_MB
 from graph.errors import PartnetError
 from graph.store import Store
 
-__all__ = ["Checked", "Ingested", "check", "ingest_into", "report_html"]
+__all__ = ["Checked", "Ingested", "check", "ingest_into", "preview", "report_html"]
 
 _TABLE_FILES = ("actors.csv", "partnerships.csv", "memberships.csv", "funding.csv", "links.csv")
 
@@ -46,6 +46,7 @@ class Ingested:
     written: dict[str, int] = field(default_factory=dict)
     error: str = ""
     hint: str = ""
+    plan: Any = None  # graph.datasets.ImportPlan: the diff (of the preview, or of what was written)
 
 
 def _csv_folder(root: Path) -> Path | None:
@@ -110,23 +111,37 @@ def check(name: str, data: bytes) -> Checked:
     return checked
 
 
-def ingest_into(checked: Checked, store: Store) -> Ingested:
+def default_dataset(checked: Checked) -> str:
+    """The dataset name offered for an upload: the uploaded file's name without extension."""
+    return Path(checked.name).stem or "upload"
+
+
+def preview(checked: Checked, store: Store, *, dataset: str, replace: bool = False,
+            on_conflict: str | None = None) -> Ingested:
+    """The diff ingesting ``checked`` would make (`ingest.ingest` with ``dry_run``); nothing is written."""
+    return ingest_into(checked, store, dataset=dataset, replace=replace, on_conflict=on_conflict, dry_run=True)
+
+
+def ingest_into(checked: Checked, store: Store, *, dataset: str | None = None, replace: bool = False,
+                on_conflict: str | None = None, dry_run: bool = False) -> Ingested:
     """Ingest a checked upload into ``store`` through `ingest.ingest` (one transaction, or nothing).
 
     A store opened read-only refuses with `graph.errors.ReadOnlyError`; validation errors (including
-    references that are in neither the upload nor the store) come back as a message.
+    references that are in neither the upload nor the store) and conflicts with another dataset come
+    back as a message.
     """
     from ingest import ValidationError, ingest
 
     if checked.path is None:
         return Ingested(error=checked.error or "nothing to ingest")
     try:
-        result = ingest(checked.path, store)
+        result = ingest(checked.path, store, dataset=dataset or default_dataset(checked), replace=replace,
+                        on_conflict=on_conflict, dry_run=dry_run)
     except ValidationError as e:
         return Ingested(error=f"{e.message}: {e.report.format_text(limit=20)}", hint=e.hint)
     except PartnetError as e:
         return Ingested(error=e.message, hint=e.hint)
-    return Ingested(written={k: v for k, v in result.written.items() if v})
+    return Ingested(written={k: v for k, v in result.written.items() if v}, plan=result.plan)
 
 
 def report_html(ctx: Any) -> Callable[[], bytes]:

@@ -60,14 +60,15 @@ UNWIND $rows AS row
 MERGE (a:Actor {id: row.id})
 SET a.name = row.name, a.aliases = row.aliases, a.type = row.type, a.family = row.family,
     a.country = row.country, a.city = row.city, a.scope = row.scope, a.website = row.website,
-    a.source = row.source, a.section = row.section
+    a.source = row.source, a.section = row.section, a.dataset = coalesce(row.dataset, a.dataset, 'default')
 """
 MERGE_PARTNERSHIPS = """
 UNWIND $rows AS row
 MERGE (p:Partnership {id: row.id})
 SET p.name = row.name, p.kind = row.kind, p.code = row.code, p.theme = row.theme, p.level = row.level,
     p.start_year = row.start_year, p.end_year = row.end_year, p.parent_id = row.parent_id,
-    p.source = row.source, p.section = row.section, p.status = row.status, p.members_complete = row.members_complete
+    p.source = row.source, p.section = row.section, p.status = row.status, p.members_complete = row.members_complete,
+    p.dataset = coalesce(row.dataset, p.dataset, 'default')
 """
 # Replace the PART_OF edge of each written partnership by the one its parent_id names.
 MERGE_PART_OF = """
@@ -90,7 +91,8 @@ UNWIND $rows AS row
 MATCH (a:Actor {id: row.actor_id})
 MATCH (p:Partnership {id: row.partnership_id})
 MERGE (a)-[r:MEMBER_OF]->(p)
-SET r.role = row.role, r.source = row.source, r.section = row.section
+SET r.role = row.role, r.source = row.source, r.section = row.section,
+    r.dataset = coalesce(row.dataset, r.dataset, 'default')
 RETURN count(*) AS written
 """
 MERGE_FUNDING = """
@@ -102,7 +104,8 @@ WITH row, f, coalesce(rp, ra) AS r
 WHERE r IS NOT NULL
 MERGE (f)-[x:FUNDS {programme: row.programme}]->(r)
 SET x.amount = row.amount, x.currency = row.currency, x.start_year = row.start_year,
-    x.end_year = row.end_year, x.source = row.source, x.section = row.section
+    x.end_year = row.end_year, x.source = row.source, x.section = row.section,
+    x.dataset = coalesce(row.dataset, x.dataset, 'default')
 RETURN count(*) AS written
 """
 MERGE_LINKS = """
@@ -110,7 +113,8 @@ UNWIND $rows AS row
 MATCH (s:Actor {id: row.source_id})
 MATCH (t:Actor {id: row.target_id})
 MERGE (s)-[x:LINKED_TO {kind: row.kind}]->(t)
-SET x.year = row.year, x.source = row.source, x.section = row.section
+SET x.year = row.year, x.source = row.source, x.section = row.section,
+    x.dataset = coalesce(row.dataset, x.dataset, 'default')
 RETURN count(*) AS written
 """
 # For a batch that wrote fewer rows than it was given: the references it could not resolve.
@@ -156,18 +160,19 @@ READ_ACTORS = "MATCH (a:Actor) RETURN a {.*} AS n"
 READ_PARTNERSHIPS = "MATCH (p:Partnership) RETURN p {.*} AS n"
 READ_MEMBERSHIPS = (
     "MATCH (a:Actor)-[r:MEMBER_OF]->(p:Partnership) "
-    "RETURN a.id AS actor_id, p.id AS partnership_id, r.role AS role, r.source AS source, r.section AS section"
+    "RETURN a.id AS actor_id, p.id AS partnership_id, r.role AS role, r.source AS source, r.section AS section, "
+    "coalesce(r.dataset, 'default') AS dataset"
 )
 READ_FUNDING = (
     "MATCH (f:Actor)-[x:FUNDS]->(r) WHERE r:Partnership OR r:Actor "
     "RETURN f.id AS funder_id, r.id AS recipient_id, x.programme AS programme, x.amount AS amount, "
     "x.currency AS currency, x.start_year AS start_year, x.end_year AS end_year, "
-    "x.source AS source, x.section AS section"
+    "x.source AS source, x.section AS section, coalesce(x.dataset, 'default') AS dataset"
 )
 READ_LINKS = (
     "MATCH (s:Actor)-[x:LINKED_TO]->(t:Actor) "
     "RETURN s.id AS source_id, t.id AS target_id, x.kind AS kind, x.year AS year, "
-    "x.source AS source, x.section AS section"
+    "x.source AS source, x.section AS section, coalesce(x.dataset, 'default') AS dataset"
 )
 COUNT_LABEL = {
     "Actor": "MATCH (n:Actor) RETURN count(n) AS c",

@@ -29,9 +29,11 @@ from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_exc
 
 from graph import cypher
+from graph import neo4j_datasets as nd
 from graph.config import Neo4jSettings
+from graph.datasets import DEFAULT_DATASET, Change, Owners
 from graph.errors import IntegrityError, ReadOnlyError, StoreAuthError, StoreError, StoreUnavailable
-from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
+from graph.model import Dataset
 from graph.store import COUNT_KEYS, Store, StoreInfo
 
 __all__ = ["COMMIT_EVERY_ENV", "DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "Neo4jStore"]
@@ -46,8 +48,8 @@ _TX_MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 #: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
 _BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
-#: 1: actors and partnerships; 2: partnership status and members_complete.
-SCHEMA_VERSION = 2
+#: 1: actors and partnerships; 2: partnership status and members_complete; 3: datasets, sources, history.
+SCHEMA_VERSION = 3
 
 
 class _Missing(Exception):
@@ -108,7 +110,7 @@ class Neo4jStore(Store):
 
     def __init__(self, settings: Neo4jSettings, *, read_only: bool = False,
                  batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 10.0,
-                 commit_every: int | None = None) -> None:
+                 commit_every: int | None = None, legacy_dataset: str | None = None) -> None:
         """Connect (and create the constraints unless ``read_only``).
 
         ``batch_size`` is the number of rows per ``UNWIND`` statement. ``commit_every`` (default:
@@ -126,6 +128,7 @@ class Neo4jStore(Store):
         self.read_only = read_only
         self.batch_size = batch_size
         self.commit_every = commit_every
+        self.legacy_dataset = legacy_dataset or DEFAULT_DATASET
         scheme = settings.uri.partition("://")[0].lower() if "://" in settings.uri else ""
         if scheme not in _BOLT_SCHEMES:
             raise StoreUnavailable(
@@ -205,8 +208,8 @@ class Neo4jStore(Store):
             if stored > SCHEMA_VERSION:
                 raise StoreError(f"Neo4j at {self.settings} holds partnet schema version {stored}, newer than this "
                                  f"partnet ({SCHEMA_VERSION})", hint="upgrade partnet")
-            if stored < 2:
-                self._driver.execute_query(cypher.MIGRATE_STATUS, database_=self.settings.database)
+            if stored < SCHEMA_VERSION:
+                nd.migrate(self, stored, self.legacy_dataset)
             self._driver.execute_query(cypher.SCHEMA_VERSION_WRITE, version=SCHEMA_VERSION,
                                        database_=self.settings.database)
         except (neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
@@ -219,10 +222,11 @@ class Neo4jStore(Store):
                                 hint="unset PARTNET_READ_ONLY to allow writes")
 
     @staticmethod
-    def _rows(ds: Dataset) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    def _rows(ds: Dataset, owners: dict[str, list[str]] | None = None) -> list[tuple[str, str, list[dict[str, Any]]]]:
         # Dicts built field by field: `as_dict` introspects the dataclass for every record, which
-        # costs seconds at 500,000 records.
-        return [
+        # costs seconds at 500,000 records. ``owners`` (table -> dataset of each record) sets the
+        # records' dataset; without it new records get ``default`` and stored ones keep theirs.
+        plan = [
             ("actors", cypher.MERGE_ACTORS, [
                 {"id": a.id, "name": a.name, "aliases": list(a.aliases), "type": a.type, "family": a.family,
                  "country": a.country, "city": a.city, "scope": a.scope, "website": a.website,
@@ -244,6 +248,11 @@ class Neo4jStore(Store):
                 {"source_id": k.source_id, "target_id": k.target_id, "kind": k.kind, "year": k.year,
                  "source": k.source, "section": k.section} for k in ds.links]),
         ]
+        for table, query, rows in plan if owners else ():
+            if query is not cypher.MERGE_PART_OF:
+                for row, name in zip(rows, owners[table], strict=True):
+                    row["dataset"] = name
+        return plan
 
     def _write_tx(self, tx: ManagedTransaction, plan: list[tuple[str, str, list[dict[str, Any]]]]) -> None:
         try:
@@ -391,6 +400,7 @@ class Neo4jStore(Store):
 
         while self._run("delete", batch, write=True):
             pass
+        self._run("delete", lambda tx: tx.run("MATCH (s:PartnetSource) DELETE s").consume(), write=True)
         self._run("delete", lambda tx: tx.run(cypher.BUMP_VERSION).consume(), write=True)
 
     # -- reading -------------------------------------------------------------------
@@ -406,28 +416,34 @@ class Neo4jStore(Store):
 
     def read_dataset(self) -> Dataset:
         """Every stored record, read in one read transaction."""
-        raw = self._run("read", self._read_tx)
-        ds = Dataset()
-        for n in raw["actors"]:
-            ds.actors.append(Actor(
-                id=n["id"], name=n.get("name", ""), type=n.get("type", "other"),
-                aliases=tuple(n.get("aliases") or ()), country=n.get("country") or "", city=n.get("city") or "",
-                scope=n.get("scope") or "", website=n.get("website") or "", source=n.get("source") or "",
-                section=n.get("section") or ""))
-        for n in raw["partnerships"]:
-            ds.partnerships.append(Partnership(
-                id=n["id"], name=n.get("name", ""), kind=n.get("kind", "project"), code=n.get("code") or "",
-                theme=n.get("theme") or "", level=n.get("level") or "", start_year=n.get("start_year"),
-                end_year=n.get("end_year"), parent_id=n.get("parent_id") or "", source=n.get("source") or "",
-                section=n.get("section") or "", status=n.get("status") or "unknown",
-                members_complete=n.get("members_complete")))
-        ds.memberships = [Membership(**{k: v if v is not None else "" for k, v in r.items()})
-                          for r in raw["memberships"]]
-        ds.funding = [Funding(**{k: (v if v is not None or k in ("amount", "start_year", "end_year") else "")
-                                 for k, v in r.items()}) for r in raw["funding"]]
-        ds.links = [Link(**{k: (v if v is not None or k == "year" else "") for k, v in r.items()})
-                    for r in raw["links"]]
-        return ds
+        return nd.read_state(self)[0]
+
+    # -- datasets, history, sources (graph.neo4j_datasets) ------------------------------
+    def read_state(self) -> tuple[Dataset, Owners]:
+        """Every stored record and its dataset, in one read transaction."""
+        return nd.read_state(self)
+
+    def apply(self, change: Change) -> None:
+        """Apply ``change`` in one write transaction (always one, whatever ``commit_every`` says)."""
+        self._check_writable()
+        try:
+            nd.apply(self, change)
+        except _Missing as m:
+            listed = "; ".join(f"{m.table}.{x}" for x in m.missing)
+            raise IntegrityError(f"unknown ids referenced: {listed}; nothing was written",
+                                 hint="add the missing actors/partnerships to the import, or fix the ids") from None
+
+    def read_history(self) -> list[dict]:
+        """History entries, oldest first."""
+        return nd.read_history(self)
+
+    def read_sources(self) -> list[dict]:
+        """Stored source documents."""
+        return nd.read_sources(self)
+
+    def dataset_counts(self) -> dict[str, dict[str, int]]:
+        """Dataset -> records per table."""
+        return nd.dataset_counts(self)
 
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type."""

@@ -8,15 +8,17 @@ a file from one version to the next and is applied on open.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from graph import sqlite_datasets as sd
+from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
 from graph.errors import IntegrityError, ReadOnlyError, StoreError, StoreUnavailable
-from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
+from graph.history import entry
+from graph.model import Dataset
 from graph.store import COUNT_KEYS, Store, StoreInfo
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
@@ -67,6 +69,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE partnerships ADD COLUMN status TEXT NOT NULL DEFAULT 'unknown'",
         "ALTER TABLE partnerships ADD COLUMN members_complete INTEGER",
     ),
+    # Datasets, sources and the import history (issue 13; graph.sqlite_datasets).
+    4: sd.MIGRATION,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 #: Seconds a write waits for another process's write transaction before giving up (PARTNET_LOCK_TIMEOUT).
@@ -102,6 +106,7 @@ def _upsert_sql(table: str) -> str:
 
 
 _UPSERT = {t: _upsert_sql(t) for t in _COLS}
+_UPSERT_OWNED = {t: sd.upsert_with_dataset_sql(t, _COLS[t], _KEYS[t]) for t in _COLS}
 
 
 class SQLiteStore(Store):
@@ -109,8 +114,16 @@ class SQLiteStore(Store):
 
     name = "sqlite"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, timeout: float | None = None) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, timeout: float | None = None,
+                 legacy_dataset: str | None = None) -> None:
+        """Open (creating or migrating) the file at ``path``.
+
+        ``legacy_dataset`` names the dataset of the records a file written before datasets existed
+        holds (default ``default``); it only matters on the open that migrates such a file.
+        """
         self.path = Path(path).expanduser()
+        self.legacy_dataset = legacy_dataset or DEFAULT_DATASET
+        self.migrated_from: int | None = None
         self.read_only = read_only
         if timeout is None:
             timeout = _lock_timeout()
@@ -135,6 +148,12 @@ class SQLiteStore(Store):
             elif self.schema_version() == 0:
                 raise StoreUnavailable(f"SQLite store {self.path} holds no partnet data",
                                        hint="ingest data first (partnet ingest PATH)")
+            elif self.schema_version() < SCHEMA_VERSION:
+                raise StoreUnavailable(
+                    f"SQLite store {self.path} was written by an older partnet (schema version "
+                    f"{self.schema_version()}, now {SCHEMA_VERSION}) and cannot be read without being upgraded",
+                    hint="open it once for writing to upgrade it, e.g. `partnet store info --db PATH` "
+                    "(add --dataset NAME to name its records' dataset on `partnet ingest`)")
         except sqlite3.Error as e:
             raise self._error(e, "open") from None
         except OSError as e:
@@ -220,6 +239,10 @@ class SQLiteStore(Store):
                     self._con.execute(stmt)
                 self._con.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
             self._con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('data_version', '0')")
+            if 0 < current < 4:  # records written before datasets existed join one dataset
+                sd.rename_legacy(self._con, self.legacy_dataset)
+                sd.add_history(self._con, entry("migrate", self.legacy_dataset))
+        self.migrated_from = current
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -252,18 +275,7 @@ class SQLiteStore(Store):
         """Upsert ``ds`` in one transaction; unknown references roll everything back."""
         self._check_writable()
         ds = ds.deduplicated()
-        rows = {
-            "actors": [(a.id, a.name, json.dumps(list(a.aliases), ensure_ascii=False), a.type, a.family, a.country,
-                        a.city, a.scope, a.website, a.source, a.section) for a in ds.actors],
-            "partnerships": [(p.id, p.name, p.kind, p.code, p.theme, p.level, p.start_year, p.end_year,
-                              p.parent_id or None, p.source, p.section, p.status,
-                              None if p.members_complete is None else int(p.members_complete))
-                             for p in ds.partnerships],
-            "memberships": [(m.actor_id, m.partnership_id, m.role, m.source, m.section) for m in ds.memberships],
-            "funding": [(f.funder_id, f.recipient_id, f.programme, f.amount, f.currency, f.start_year, f.end_year,
-                         f.source, f.section) for f in ds.funding],
-            "links": [(k.source_id, k.target_id, k.kind, k.year, k.source, k.section) for k in ds.links],
-        }
+        rows = sd.record_rows(ds)
         try:
             with self._transaction() as con:
                 for table, batch in rows.items():
@@ -309,7 +321,7 @@ class SQLiteStore(Store):
         self._check_writable()
         try:
             with self._transaction() as con:
-                for table in ("links", "funding", "memberships", "partnerships", "actors"):
+                for table in ("links", "funding", "memberships", "partnerships", "actors", "sources"):
                     con.execute(f"DELETE FROM {table}")  # table names from the fixed list above
                 con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
         except sqlite3.Error as e:
@@ -324,19 +336,60 @@ class SQLiteStore(Store):
 
     def read_dataset(self) -> Dataset:
         """Every stored record."""
-        ds = Dataset()
-        for r in self._select("actors"):
-            ds.actors.append(Actor(id=r[0], name=r[1], aliases=tuple(json.loads(r[2])), type=r[3], country=r[5],
-                                   city=r[6], scope=r[7], website=r[8], source=r[9], section=r[10]))
-        for r in self._select("partnerships"):
-            ds.partnerships.append(Partnership(id=r[0], name=r[1], kind=r[2], code=r[3], theme=r[4], level=r[5],
-                                               start_year=r[6], end_year=r[7], parent_id=r[8] or "",
-                                               source=r[9], section=r[10], status=r[11],
-                                               members_complete=None if r[12] is None else bool(r[12])))
-        ds.memberships = [Membership(*r) for r in self._select("memberships")]
-        ds.funding = [Funding(*r) for r in self._select("funding")]
-        ds.links = [Link(*r) for r in self._select("links")]
-        return ds
+        return self._read(with_owners=False)[0]
+
+    def _read(self, *, with_owners: bool) -> tuple[Dataset, Owners]:
+        try:
+            self._con.execute("BEGIN")
+            try:
+                return sd.read_state(self._con, _COLS, with_owners=with_owners)
+            finally:
+                self._con.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise self._error(e, "read") from None
+
+    # -- datasets, history, sources ----------------------------------------------------
+    def read_state(self) -> tuple[Dataset, Owners]:
+        """Every stored record and the dataset of each, in one read transaction."""
+        return self._read(with_owners=True)
+
+    def apply(self, change: Change) -> None:
+        """Apply ``change`` in one transaction (`graph.sqlite_datasets.apply`); unknown references roll it back."""
+        self._check_writable()
+        try:
+            with self._transaction() as con:
+                if change.expected_version is not None and self.data_version() != change.expected_version:
+                    raise StaleStateError("the store changed while the import was being prepared; nothing was "
+                                          "written", hint="run the command again")
+                sd.apply(con, change, _UPSERT_OWNED)
+                self._check_references(con)
+                con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+        except (IntegrityError, StaleStateError):
+            raise
+        except sqlite3.IntegrityError as e:
+            raise IntegrityError(f"SQLite store {self.path}: the change was refused ({e}); nothing was written",
+                                 hint="every referenced actor and partnership must be in the same import "
+                                 "or already stored") from None
+        except sqlite3.Error as e:
+            raise self._error(e, "write to") from None
+
+    def _query(self, fn):
+        try:
+            return fn(self._con)
+        except sqlite3.Error as e:
+            raise self._error(e, "read") from None
+
+    def read_history(self) -> list[dict]:
+        """History entries, oldest first."""
+        return self._query(sd.read_history)
+
+    def read_sources(self) -> list[dict]:
+        """Stored source documents."""
+        return self._query(sd.read_sources)
+
+    def dataset_counts(self) -> dict[str, dict[str, int]]:
+        """Dataset -> records per table."""
+        return self._query(sd.dataset_counts)
 
     def counts(self) -> dict[str, int]:
         """Rows per label / relationship type."""

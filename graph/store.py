@@ -14,6 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from graph.convert import dataset_to_frames, dataset_to_graph
+from graph.datasets import Change, Owners
 from graph.model import Dataset
 
 __all__ = ["COUNT_KEYS", "Store", "StoreInfo"]
@@ -57,6 +58,31 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_all(self) -> None:
         """Remove every record."""
+
+    # -- datasets, history, sources (see graph.datasets) -----------------------------
+    def apply(self, change: Change) -> None:
+        """Apply ``change`` in ONE transaction: delete its keys, upsert its records into their datasets,
+        store the dataset's sources and append the history entry; an interrupted apply leaves the old state.
+
+        Raises `graph.errors.IntegrityError` (store unchanged) when a record would refer to a missing id.
+        """
+        raise NotImplementedError
+
+    def read_state(self) -> tuple[Dataset, Owners]:
+        """Every stored record and, per table, the dataset owning each record key (one read)."""
+        raise NotImplementedError
+
+    def read_history(self) -> list[dict]:
+        """The history entries, oldest first (`graph.history`)."""
+        raise NotImplementedError
+
+    def read_sources(self) -> list[dict]:
+        """The stored source documents, each a dict with ``dataset``, ``id``, ``title``, ``file``, ``description``."""
+        raise NotImplementedError
+
+    def dataset_counts(self) -> dict[str, dict[str, int]]:
+        """Dataset name -> records per table (``actors``, ``partnerships``, ...)."""
+        raise NotImplementedError
 
     # -- reading -------------------------------------------------------------------
     @abc.abstractmethod

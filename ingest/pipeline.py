@@ -26,6 +26,7 @@ from ingest.hints import did_you_mean
 from ingest.normalise import ParsedTable, normalise_table
 from ingest.readers import RawTable, Workbook, open_csv, open_workbook
 from ingest.report import Report
+from ingest.update import default_dataset_name, plan_and_apply, store_state
 from ingest.validate import KnownIds, build_dataset, validate
 from ingest.writer import README_SHEET
 
@@ -65,6 +66,10 @@ class IngestResult:
     path: str
     counts_before: dict[str, int] = field(default_factory=dict)
     counts_after: dict[str, int] = field(default_factory=dict)
+    #: the dataset the records went to, and the diff against the store (`graph.datasets.ImportPlan`)
+    dataset: str = ""
+    plan: Any = None
+    files: list[dict[str, str]] = field(default_factory=list)
 
 
 def load(path: str | Path, *, format: str = "auto", progress: bool = False,
@@ -90,34 +95,29 @@ def load(path: str | Path, *, format: str = "auto", progress: bool = False,
 
 
 def ingest(path: str | Path, store: Store | None, *, format: str = "auto", dry_run: bool = False,
-           progress: bool = False, programme: str | None = None) -> IngestResult:
-    """Load ``path`` and write it to ``store`` in one transaction, or nothing at all.
+           progress: bool = False, programme: str | None = None, dataset: str | None = None,
+           replace: bool = False, on_conflict: str | None = None) -> IngestResult:
+    """Load ``path`` into the dataset ``dataset`` of ``store`` in one transaction, or write nothing at all.
 
-    References may also name records already in the store. Raises
-    `ingest.errors.ValidationError` (exit code 1, carrying the report) before touching the
-    store when there is any error; warnings do not block. With ``dry_run`` nothing is
-    written (``store`` may then be ``None``: references are checked against the files only).
-    Writing is an idempotent upsert: ingesting the same files again changes nothing.
+    ``dataset`` defaults to the file's name without extension or the folder's name. References may
+    also name records already in the store. Raises `ingest.errors.ValidationError` (exit code 1,
+    carrying the report) before touching the store when there is any error; warnings do not block.
+    A record whose id belongs to another dataset with different content is a conflict: raises
+    `graph.datasets.ConflictError` (nothing written) unless ``on_conflict`` is ``keep`` or
+    ``update``. With ``replace`` the dataset then holds exactly the files' records (records that
+    another dataset still refers to are kept). With ``dry_run`` nothing is written (``store`` may be
+    ``None``); ``IngestResult.plan`` is the diff either way. Ingesting the same files again changes nothing.
     """
-    known = _known_ids(store) if store is not None else None
-    result = _load(Path(path), format=format, progress=progress, programme=programme, known=known)
+    state = store_state(store)
+    result = _load(Path(path), format=format, progress=progress, programme=programme, known=state.known)
     if not result.report.ok:
         raise ValidationError(result.report, path=str(path))
     counts = result.dataset.counts()
-    if dry_run or store is None:
-        return IngestResult(result.report, counts, {}, True, result.format, str(path))
-    before = store.counts()
-    written = store.write(result.dataset)
-    after = store.counts()
-    return IngestResult(result.report, counts, written, False, result.format, str(path), before, after)
-
-
-def _known_ids(store: Store) -> KnownIds | None:
-    counts = store.counts()
-    if not counts.get("Actor") and not counts.get("Partnership"):
-        return None
-    ds = store.read_dataset()
-    return KnownIds(actors={a.id for a in ds.actors}, partnerships={p.id for p in ds.partnerships})
+    name = dataset or default_dataset_name(path)
+    done = plan_and_apply(path, result.dataset, result.sources, store, state, dataset=name, replace=replace,
+                          on_conflict=on_conflict, dry_run=dry_run or store is None)
+    return IngestResult(result.report, counts, done.written, dry_run or store is None, result.format, str(path),
+                        state.counts, done.counts_after, done.plan.dataset, done.plan, done.files)
 
 
 # -- format detection ----------------------------------------------------------------

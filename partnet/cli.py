@@ -69,6 +69,7 @@ def store_info(store_kind: str | None, db_path: str | None) -> None:
     from graph.backends import open_store
     from graph.config import default_sqlite_path
     from graph.config import store_kind as resolve_kind
+    from graph.history import dataset_lines
 
     path = Path(db_path).expanduser() if db_path else default_sqlite_path()
     if resolve_kind(store_kind) == "sqlite" and not path.exists() and _creatable(path):
@@ -76,9 +77,10 @@ def store_info(store_kind: str | None, db_path: str | None) -> None:
         click.echo(f"location:       {path.resolve()} (not created yet: `partnet ingest PATH` creates it)")
         click.echo("holds:          nothing")
         return
-    # read-only: inspecting never creates nor migrates the store
-    with open_store(store_kind, path=db_path, read_only=True) as st:
+    # an existing store is opened as before (so an older one is upgraded: the hint of graph.sqlite_store)
+    with open_store(store_kind, path=db_path) as st:
         info = st.info()
+        st_datasets = dataset_lines(st)
     click.echo(f"store:          {info.name}")
     click.echo(f"location:       {info.location}")
     click.echo(f"schema version: {info.schema_version}")
@@ -86,6 +88,9 @@ def store_info(store_kind: str | None, db_path: str | None) -> None:
         click.echo(f"{k + ':':<16}{v}")
     for k, v in info.counts.items():
         click.echo(f"  {k:<12}{v:>10,}")
+    click.echo("datasets:")
+    for line in st_datasets:
+        click.echo(f"  {line}")
 
 
 def _creatable(path: Path) -> bool:
@@ -107,6 +112,7 @@ _COMMAND_MODULES = (
     "partnet.commands_dashboard",
     "partnet.commands_generate",
     "partnet.commands_store",
+    "partnet.commands_datasets",
 )
 
 

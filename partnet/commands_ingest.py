@@ -21,7 +21,15 @@ _COUNT_KEY = {"actors": "Actor", "partnerships": "Partnership", "memberships": "
 @click.option("--format", "fmt", type=click.Choice(["auto", "workbook", "csv", "cordis"]), default="auto",
               show_default=True, help="Input format; auto detects a CORDIS export by its header, else goes by the "
               "path (folder or .csv: csv, .xlsx: workbook).")
-@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--dataset", default=None, help="The dataset the records belong to (default: the folder's name, or "
+              "the file's name without extension). Records of stores written before datasets existed join it.")
+@click.option("--replace", is_flag=True, help="Make the dataset hold exactly the files' records: delete its "
+              "records that are not in the files (records another dataset refers to are kept and reported).")
+@click.option("--on-conflict", type=click.Choice(["keep", "update"]), default=None,
+              help="When a record's id belongs to another dataset with different content: keep the stored record "
+              "(and reference it) or update it with the new values. Default: stop, write nothing (exit 1).")
+@click.option("--dry-run", is_flag=True, help="Validate and print what would change (new, changed, deleted "
+              "records with their field changes); write nothing.")
 @click.option("--programme", default=None, help="CORDIS only: the framework programme when the files do not say it "
               "(e.g. 'Horizon Europe').")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -31,8 +39,9 @@ _COUNT_KEY = {"actors": "Actor", "partnerships": "Partnership", "memberships": "
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Progress bar on stderr for tables over a few thousand rows.")
 @friendly_errors
-def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt: str, dry_run: bool,
-                   programme: str | None, report_path: Path | None, limit: int, progress: bool) -> None:
+def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt: str, dataset: str | None,
+                   replace: bool, on_conflict: str | None, dry_run: bool, programme: str | None,
+                   report_path: Path | None, limit: int, progress: bool) -> None:
     """Validate the import files at PATH and load them into the store.
 
     PATH is a folder of CSV files (actors.csv, partnerships.csv, memberships.csv, and
@@ -40,6 +49,10 @@ def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt:
     or a CORDIS project-participant export. Every problem is reported with its file, row,
     column and what to do. Any error: nothing is written (exit 1). Store unreachable: exit 2.
     Ingesting the same files again changes nothing.
+
+    The records go to one dataset (--dataset). A record whose id another dataset holds with
+    different content is a conflict: exit 1 and nothing written, unless --on-conflict says what
+    to do. Every ingest is recorded in the store's history (partnet store history).
     """
     from graph.backends import open_store
     from graph.errors import StoreUnavailable
@@ -53,15 +66,18 @@ def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt:
         except StoreUnavailable:
             note = "(no store to compare with: references are checked against the files only)"
     else:
-        store = open_store(store_kind, path=db_path)
+        store = open_store(store_kind, path=db_path, legacy_dataset=dataset)
     try:
         try:
-            result = ingest(path, store, format=fmt, dry_run=dry_run, progress=progress, programme=programme)
+            result = ingest(path, store, format=fmt, dry_run=dry_run, progress=progress, programme=programme,
+                            dataset=dataset, replace=replace, on_conflict=on_conflict)
         except ValidationError as e:
             _print_report(e.report, limit, report_path)
             raise
         _print_report(result.report, limit, report_path, quiet_if_empty=True)
         _print_summary(result, store.info().location if store is not None else "", note)
+        if result.dry_run:
+            result.plan.check()  # unresolved conflicts: the real run would stop, so exit 1
     finally:
         if store is not None:
             store.close()
@@ -84,20 +100,16 @@ def _print_report(report, limit: int, report_path: Path | None, *, quiet_if_empt
 
 
 def _print_summary(result, location: str, note: str) -> None:
+    from ingest.diff import plan_lines
+
     title = "dry run: nothing was written" if result.dry_run else f"written to {location}"
     click.echo("")
-    click.echo(f"{result.path} ({result.format}): {title} {note}".rstrip())
-    header = f"  {'records':<14}{'in files':>10}"
+    click.echo(f"{result.path} ({result.format}) -> dataset {result.dataset}: {title} {note}".rstrip())
+    lines = plan_lines(result.plan, examples=5 if result.dry_run else 3, dry_run=result.dry_run)
+    click.echo("\n".join(lines if result.dry_run else [ln for ln in lines if not ln.startswith("  new ")]))
     if not result.dry_run:
-        header += f"{'written':>10}{'in store':>12}"
-    click.echo(header)
-    for table, n in result.dataset_counts.items():
-        line = f"  {table:<14}{n:>10,}"
-        if not result.dry_run:
-            line += f"{result.written.get(table, 0):>10,}{result.counts_after.get(_COUNT_KEY[table], 0):>12,}"
-        click.echo(line)
-    warnings = len(result.report.warnings)
-    click.echo(f"  {'warnings':<14}{warnings:>10,}")
+        click.echo("  in store: " + ", ".join(f"{t} {result.counts_after.get(k, 0):,}" for t, k in _COUNT_KEY.items()))
+    click.echo(f"  {'warnings':<14}{len(result.report.warnings):>11,}")
 
 
 @click.command("template")

@@ -75,8 +75,13 @@ def neo4j_store_session(neo4j_settings: Neo4jSettings):
 
 @pytest.fixture
 def neo4j_store(neo4j_store_session) -> Store:
-    """An empty Neo4j store (the server's data is deleted before each test)."""
+    """An empty Neo4j store (the server's data, its history and sources are deleted before each test)."""
     neo4j_store_session.delete_all()
+    neo4j_store_session._driver.execute_query(
+        "MATCH (n) WHERE n:PartnetHistory OR n:PartnetSource DETACH DELETE n",
+        database_=neo4j_store_session.settings.database)
+    neo4j_store_session._driver.execute_query(
+        "MATCH (m:PartnetMeta {key: 'meta'}) REMOVE m.history_seq", database_=neo4j_store_session.settings.database)
     return neo4j_store_session
 
 

@@ -2,6 +2,7 @@
 
     python tests/fault_child.py write --store sqlite --db F --actors N --prefix P [--pause-after K --marker M]
     python tests/fault_child.py read --store neo4j [--marker M]
+    python tests/fault_child.py replace --db F --actors N --prefix P [--pause-after K --marker M]
 
 ``write`` builds `safety.big_dataset` and writes it in one ``Store.write`` call; ``read``
 reads the whole dataset ``--repeat`` times. Errors are printed like the CLI prints them
@@ -30,7 +31,7 @@ from partnet.cli import friendly_errors  # noqa: E402
 @friendly_errors
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("action", choices=["write", "read"])
+    ap.add_argument("action", choices=["write", "read", "replace"])
     ap.add_argument("--store", default="sqlite")
     ap.add_argument("--db")
     ap.add_argument("--actors", type=int, default=1000)
@@ -40,7 +41,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=0)
     args = ap.parse_args()
-    ds = big_dataset(args.actors, prefix=args.prefix) if args.action == "write" else None
+    ds = big_dataset(args.actors, prefix=args.prefix) if args.action in ("write", "replace") else None
     st = open_store(args.store, path=args.db, batch_size=args.batch_size or None)
     try:
         if args.pause_after:
@@ -54,7 +55,13 @@ def main() -> None:
                 return 0
 
             st._con.set_progress_handler(progress, 1000)
-        if args.action == "write":
+        if args.action == "replace":  # `partnet ingest --replace` of dataset "big" (one transaction)
+            from ingest.update import plan_and_apply, store_state
+
+            print("replacing", flush=True)
+            plan_and_apply("-", ds, [], st, store_state(st), dataset="big", replace=True)
+            print("replaced", st.counts()["Actor"], flush=True)
+        elif args.action == "write":
             print("writing", flush=True)
             if args.marker and not args.pause_after:
                 Path(args.marker).write_text("writing\n")

@@ -28,11 +28,8 @@ def _seed_graph() -> nx.MultiDiGraph:
 
 
 def _synthetic_graph() -> nx.MultiDiGraph:
-    try:
-        from synthetic import generate
-    except ImportError:
-        from ingest.synthetic import generate
     from graph.convert import dataset_to_graph
+    from synthetic import generate
 
     g = dataset_to_graph(generate(400, seed=3))
     parts = sorted(n for n, d in g.nodes(data=True) if d.get("label") == "Partnership")

@@ -66,6 +66,11 @@ def test_partnet_ingest_killed_while_writing_sqlite(generated, tmp_path, small_d
     assert r.returncode == 0, r.stderr
 
 
+#: the folders are two datasets sharing ids with different values: without a resolution the second
+#: ingest stops on the conflicts; with `update` each takes the other's values, so the order matters
+_UPDATE = ("--on-conflict", "update")
+
+
 def _serial_fingerprints(folders: list[Path], tmp: Path, small_dataset) -> set[str]:
     """Content fingerprints of ingesting ``folders`` one after the other, in every order.
 
@@ -78,7 +83,7 @@ def _serial_fingerprints(folders: list[Path], tmp: Path, small_dataset) -> set[s
         with SQLiteStore(db) as st:
             st.write(small_dataset)
         for f in order:
-            r = run_cli("ingest", str(f), "--db", str(db), "--no-progress")
+            r = run_cli("ingest", str(f), "--db", str(db), "--no-progress", *_UPDATE)
             assert r.returncode == 0, r.stderr
         out.add(sqlite_fingerprint(db))
     assert len(out) == 2, "the two folders should conflict, or the test proves nothing"
@@ -86,7 +91,7 @@ def _serial_fingerprints(folders: list[Path], tmp: Path, small_dataset) -> set[s
 
 
 def _at_once(folders: list[Path], store_args: list[str]) -> None:
-    procs = [subprocess.Popen([PYTHON, "-m", "partnet", "ingest", str(f), *store_args, "--no-progress"],
+    procs = [subprocess.Popen([PYTHON, "-m", "partnet", "ingest", str(f), *store_args, "--no-progress", *_UPDATE],
                               env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for f in folders]
     for p in procs:

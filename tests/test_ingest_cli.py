@@ -42,7 +42,10 @@ def test_ingest_prints_a_summary_and_rerunning_changes_nothing(tmp_path):
     assert first.exit_code == 0, first.output
     assert "written to" in first.output and "warnings" in first.output
     lines = {line.split()[0]: line.split()[1:] for line in first.output.splitlines() if line.startswith("  ")}
-    assert lines["actors"] == ["4", "4", "4"] and lines["memberships"] == ["3", "3", "3"]
+    # in files, new, changed, unchanged, kept, deleted, kept (shared), conflicts
+    assert lines["actors"] == ["4", "4", "0", "0", "0", "0", "0", "0"]
+    assert lines["memberships"] == ["3", "3", "0", "0", "0", "0", "0", "0"]
+    assert "in store: actors 4, partnerships 2, memberships 3" in first.output
     assert lines["warnings"] == ["0"]
     state = _db_snapshot(db)
     second = _run("ingest", str(folder), "--db", str(db))

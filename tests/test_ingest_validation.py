@@ -313,7 +313,7 @@ def test_references_to_ids_already_in_the_store_are_accepted_when_ingesting(popu
     with (folder / "memberships.csv").open("a", encoding="utf-8") as f:
         f.write("cfdt,ntn-fr,observer,DOC,9\n")  # ntn-fr is only in the store
     assert not load(folder).report.ok  # the files alone do not know ntn-fr
-    result = ingest(folder, populated)
+    result = ingest(folder, populated, dataset="default")  # the dataset of the records already stored
     assert result.report.ok
     assert ("cfdt", "ntn-fr") in {(m.actor_id, m.partnership_id) for m in populated.read_dataset().memberships}
 

@@ -85,6 +85,8 @@ _SAFE_NAMES = {
     ("graph/sqlite_store.py", "key"),  # COUNT_KEYS, a constant
     ("graph/backup.py", "page_size"),  # int() of PRAGMA page_size's own answer
     ("graph/backup.py", "int"),
+    ("graph/sqlite_datasets.py", "t"),  # loops over the fixed tuple _RECORD_TABLES
+    ("graph/sqlite_datasets.py", "select"),  # the fixed column names of that table (_COLS)
 }
 
 
@@ -154,14 +156,19 @@ def test_sqlite_store_sql_is_parameterised():
 
 # -- Cypher names only allow-listed labels, types and properties ----------------------------------
 
-_META = {"PartnetMeta"}
-_META_KEYS = {"key", "schema_version", "data_version"}
+_META = {"PartnetMeta", "PartnetSource", "PartnetHistory"}
+_META_KEYS = {"key", "schema_version", "data_version", "history_seq", "lock",
+              # datasets (graph.cypher_datasets): the records' dataset, source documents, history entries
+              "dataset", "title", "file", "description", "seq", "at", "action", "files", "counts", "version"}
 
 
 def _cypher_constants() -> dict[str, str]:
+    from graph import cypher_datasets
+
     out = {}
-    for name in cypher.__all__:
-        value = getattr(cypher, name)
+    for module, name in [(cypher, n) for n in cypher.__all__] + [(cypher_datasets, n)
+                                                                  for n in cypher_datasets.__all__]:
+        value = getattr(module, name)
         if isinstance(value, str):
             out[name] = value
         elif isinstance(value, dict):

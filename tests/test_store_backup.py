@@ -108,7 +108,8 @@ def _bad_backups(tmp_path: Path, good: Path) -> dict[str, tuple[Path, str]]:
     for name, sql, phrase in (
         ("bad-vocabulary", "UPDATE actors SET type = 'bogus' WHERE rowid = 1", "invalid record"),
         ("newer-schema", "INSERT INTO schema_version (version) VALUES (99)", "schema version 99"),
-        ("dangling", "INSERT INTO memberships VALUES ('ghost', 'ntn-fr', 'member', '', '')", "refer to missing"),
+        ("dangling", "INSERT INTO memberships (actor_id, partnership_id, role, source, section) "
+             "VALUES ('ghost', 'ntn-fr', 'member', '', '')", "refer to missing"),
         ("missing-table", "DROP TABLE links", "tables missing: links"),
     ):
         f = tmp_path / f"{name}.db"

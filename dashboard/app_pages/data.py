@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, tables, upload
+from dashboard import data_changes, state, tables, upload
 from dashboard.limits import MAX_UPLOAD_MB
 
 ctx = state.page(allow_empty=True)
@@ -27,8 +27,8 @@ else:
              "1,000 entries, no extreme compression).")
     up = st.file_uploader("Workbook or CSV zip", type=["xlsx", "zip"], key="data_upload",
                           max_upload_size=MAX_UPLOAD_MB)
-    if up is not None:
-        checked = upload.check(up.name, up.getvalue())
+    checked = upload.check(up.name, up.getvalue()) if up is not None else st.session_state.get("_upload_checked")
+    if checked is not None:
         if checked.error:
             st.error(checked.error)
             if checked.hint:
@@ -36,7 +36,7 @@ else:
         else:
             report = checked.report
             counts = checked.counts
-            st.write("Read: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+            st.write(f"Read {checked.name}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
             if report.ok:
                 st.success(f"No errors ({len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}).")
             else:
@@ -46,15 +46,10 @@ else:
             if len(frame):
                 tables.table(frame)
                 tables.downloads(frame, "validation-report", "data_report")
-            if report.ok and st.button(f"Ingest into {ctx.choice.describe()}", type="primary", key="data_ingest"):
-                done = upload.ingest_into(checked, ctx.store)
-                if done.error:
-                    st.error(done.error)
-                    if done.hint:
-                        st.info(f"What to do: {done.hint}")
-                else:
-                    st.success("Ingested: " + ", ".join(f"{v:,} {k}" for k, v in done.written.items())
-                               + ". Every page now shows the new data.")
+            if report.ok:
+                data_changes.preview_and_confirm(ctx, checked)
+
+data_changes.datasets_section(ctx)
 
 if not ctx.empty:
     st.subheader("Download")

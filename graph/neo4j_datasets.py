@@ -1,0 +1,149 @@
+"""Datasets, history, sources and migrations in the Neo4j store (the work behind `Neo4jStore.apply` and friends).
+
+`apply` is one managed write transaction: relationship deletions, node deletions (``DETACH``:
+the plan never deletes a node another remaining record refers to), the upserts with their
+``dataset`` (`Neo4jStore._write_tx`, which checks every reference), the dataset's sources and
+the history entry. A transaction function may be retried by the driver: every statement is an
+idempotent MERGE/DELETE, and the history entry is created in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from graph import cypher_datasets as cq
+from graph.cypher import MIGRATE_STATUS, READ_VERSION
+from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
+from graph.history import entry
+from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
+
+#: a `graph.neo4j_store.Neo4jStore` (not imported: that module imports this one)
+Neo4jStore = Any
+
+__all__ = ["apply", "dataset_counts", "migrate", "read_history", "read_sources", "read_state", "records_from_raw"]
+
+_DELETE = (("links", cq.DELETE_LINKS), ("funding", cq.DELETE_FUNDING), ("memberships", cq.DELETE_MEMBERSHIPS),
+           ("partnerships", cq.DELETE_PARTNERSHIPS), ("actors", cq.DELETE_ACTORS))
+_MIGRATE_BATCH = 10_000
+
+
+def records_from_raw(raw: dict[str, list[dict[str, Any]]]) -> tuple[Dataset, Owners]:
+    """Typed records and their datasets from the rows of `Neo4jStore._read_tx`."""
+    ds, owners = Dataset(), {t: {} for t in Dataset.TABLES}
+    for n in raw["actors"]:
+        a = Actor(id=n["id"], name=n.get("name", ""), type=n.get("type", "other"),
+                  aliases=tuple(n.get("aliases") or ()), country=n.get("country") or "", city=n.get("city") or "",
+                  scope=n.get("scope") or "", website=n.get("website") or "", source=n.get("source") or "",
+                  section=n.get("section") or "")
+        ds.actors.append(a)
+        owners["actors"][a.key] = n.get("dataset") or DEFAULT_DATASET
+    for n in raw["partnerships"]:
+        p = Partnership(id=n["id"], name=n.get("name", ""), kind=n.get("kind", "project"), code=n.get("code") or "",
+                        theme=n.get("theme") or "", level=n.get("level") or "", start_year=n.get("start_year"),
+                        end_year=n.get("end_year"), parent_id=n.get("parent_id") or "",
+                        source=n.get("source") or "", section=n.get("section") or "",
+                        status=n.get("status") or "unknown", members_complete=n.get("members_complete"))
+        ds.partnerships.append(p)
+        owners["partnerships"][p.key] = n.get("dataset") or DEFAULT_DATASET
+    nullable = {"memberships": (), "funding": ("amount", "start_year", "end_year"), "links": ("year",)}
+    for t, cls in (("memberships", Membership), ("funding", Funding), ("links", Link)):
+        out, own, keep_none = getattr(ds, t), owners[t], nullable[t]
+        for r in raw[t]:
+            d = dict(r)
+            name = d.pop("dataset", None) or DEFAULT_DATASET
+            rec = cls(**{k: (v if v is not None or k in keep_none else "") for k, v in d.items()})
+            out.append(rec)
+            own[rec.key] = name
+    return ds, owners
+
+
+def read_state(store: Neo4jStore) -> tuple[Dataset, Owners]:
+    """Every record and its dataset, in one read transaction."""
+    return records_from_raw(store._run("read", store._read_tx))
+
+
+def apply(store: Neo4jStore, change: Change) -> None:
+    """Apply ``change`` in one write transaction (raises `graph.neo4j_store._Missing` on a missing reference)."""
+    plan = store._rows(change.upserts, change.owners)
+    deletes = [(q, [list(k) for k in change.deletes.get(t) or []]) for t, q in _DELETE]
+    sources = [{c: str(s.get(c) or "") for c in ("id", "title", "file", "description")}
+               for s in change.sources or ()]
+    history = change.history
+
+    def tx_fn(tx: ManagedTransaction) -> None:
+        if change.expected_version is not None:
+            # take the write lock on the meta node first, then compare: concurrent applies serialise here
+            tx.run("MERGE (m:PartnetMeta {key: 'meta'}) SET m.lock = coalesce(m.lock, 0) + 1").consume()
+            rec = tx.run(READ_VERSION).single()
+            now = f"neo4j:{store.settings.display_uri}:{rec['v'] if rec else 0}"
+            if now != change.expected_version:
+                raise StaleStateError("the store changed while the import was being prepared; nothing was written",
+                                      hint="run the command again")
+        for query, keys in deletes:
+            for start in range(0, len(keys), store.batch_size):
+                tx.run(query, rows=keys[start:start + store.batch_size]).consume()
+        store._write_tx(tx, plan)
+        if change.drop_sources or (change.replace_sources and change.sources is not None):
+            tx.run(cq.DELETE_SOURCES, dataset=change.dataset).consume()
+        if sources:
+            tx.run(cq.MERGE_SOURCES, dataset=change.dataset, rows=sources).consume()
+        if history is not None:
+            _add_history(tx, history)
+
+    store._run("write", tx_fn, write=True)
+
+
+def _add_history(tx: ManagedTransaction, e: dict[str, Any]) -> None:
+    tx.run(cq.ADD_HISTORY, at=e["at"], action=e["action"], dataset=e["dataset"],
+           files=json.dumps(e.get("files") or []), counts=json.dumps(e.get("counts") or {}),
+           version=e.get("version", "")).consume()
+
+
+def read_history(store: Neo4jStore) -> list[dict[str, Any]]:
+    """History entries, oldest first."""
+    def tx_fn(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        return [r.data() for r in tx.run(cq.READ_HISTORY)]
+
+    rows = store._run("read history", tx_fn)
+    for r in rows:
+        r["files"] = json.loads(r["files"] or "[]")
+        r["counts"] = json.loads(r["counts"] or "{}")
+    return rows
+
+
+def read_sources(store: Neo4jStore) -> list[dict[str, Any]]:
+    """Stored source documents."""
+    return store._run("read sources", lambda tx: [r.data() for r in tx.run(cq.READ_SOURCES)])
+
+
+def dataset_counts(store: Neo4jStore) -> dict[str, dict[str, int]]:
+    """Dataset -> records per table."""
+    def tx_fn(tx: ManagedTransaction) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for t, q in cq.DATASET_COUNTS.items():
+            for r in tx.run(q):
+                out.setdefault(r["d"], dict.fromkeys(Dataset.TABLES, 0))[t] = r["c"]
+        return dict(sorted(out.items()))
+
+    return store._run("count datasets", tx_fn)
+
+
+def migrate(store: Neo4jStore, stored: int, legacy_dataset: str) -> None:
+    """Bring a graph written by schema ``stored`` up to date (status, then datasets); idempotent."""
+    db = store.settings.database
+    drv = store._driver
+    for stmt in cq.CONSTRAINTS:
+        drv.execute_query(stmt, database_=db)
+    if stored < 2:
+        drv.execute_query(MIGRATE_STATUS, database_=db)
+    if stored < 3:
+        had_data = drv.execute_query("MATCH (n:Actor) RETURN count(n) > 0 AS x", database_=db)[0][0]["x"] or \
+            drv.execute_query("MATCH (n:Partnership) RETURN count(n) > 0 AS x", database_=db)[0][0]["x"]
+        for q in (cq.MIGRATE_DATASETS_NODES, cq.MIGRATE_DATASETS_RELS):
+            while drv.execute_query(q, limit=_MIGRATE_BATCH, name=legacy_dataset, database_=db)[0][0]["c"]:
+                pass
+        if stored > 0 and had_data:
+            store._run("migrate", lambda tx: _add_history(tx, entry("migrate", legacy_dataset)), write=True)
