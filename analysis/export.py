@@ -287,9 +287,13 @@ def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, in
     return frames
 
 
-def export_csv(g: nx.MultiDiGraph, folder: str | Path, **kw: Any) -> list[Path]:
+def export_csv(g: nx.MultiDiGraph, folder: str | Path, *, excel: bool = False, **kw: Any) -> list[Path]:
     """Write a folder of UTF-8 CSV files: the import-format tables, ``actor_metrics.csv`` and
-    ``partnership_gaps.csv``, every text cell passed through `neutralise`; return the files."""
+    ``partnership_gaps.csv``, every text cell passed through `neutralise`; return the files.
+
+    ``excel=True`` writes them for a double-click in a French, German or Italian Excel: UTF-8
+    with a byte-order mark (so accents are read as UTF-8) and ``;`` between the fields (the list
+    separator where the decimal separator is a comma)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise PartnetError(f"{folder} exists and is not a folder", hint="give a folder path for the CSV export")
@@ -298,7 +302,8 @@ def export_csv(g: nx.MultiDiGraph, folder: str | Path, **kw: Any) -> list[Path]:
     for name, df in export_tables(g, **kw).items():
         p = folder / f"{name}.csv"
         # CRLF line ends (RFC 4180) so that a field holding a lone CR is quoted too
-        _neutralised(df).to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n")
+        _neutralised(df).to_csv(p, index=False, encoding="utf-8-sig" if excel else "utf-8",
+                                sep=";" if excel else ",", lineterminator="\r\n")
         written.append(p)
     return written
 

@@ -59,17 +59,22 @@ def _weighted(g, weight: str, min_shared: int | None, include_proposed: bool = F
     return weighted_projection(analysed_graph(g, include_proposed=include_proposed), weight, min_shared=min_shared)
 
 
-def _read_graph(store_kind: str | None, db_path: str | None):
+def _read_graph(store_kind: str | None, db_path: str | None, what: str = "analyse"):
+    """The store's graph, frozen; an empty store is `partnet.guards.EmptyStoreError` (exit 1, what to do)."""
     from graph.backends import open_store
+    from partnet.guards import require_data
 
     with open_store(store_kind, path=db_path, read_only=True) as st:
-        return share(st.read_graph())  # read-only from here: analyses share its projection and tables
+        g = share(st.read_graph())  # read-only from here: analyses share its projection and tables
+    require_data(g, what)
+    return g
 
 
 def _empty_notice(g) -> bool:
-    if g.number_of_nodes() == 0:
-        click.echo("The store is empty: load data first, e.g. `partnet ingest data/seed`.", err=True)
-        return True
+    """Raise `partnet.guards.EmptyStoreError` when ``g`` is empty (else ``False``: go on)."""
+    from partnet.guards import require_data
+
+    require_data(g)
     return False
 
 
@@ -123,8 +128,13 @@ def register(cli: click.Group) -> None:
                       fmt, top=top, out=out)
 
     @cli.command("export")
-    @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv", "xlsx"]), required=True,
-                  help="gexf (Gephi), graphml, csv (a folder of tables) or xlsx (one workbook).")
+    @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "csv", "xlsx"]), default=None,
+                  help="gexf (Gephi), graphml, csv (a folder of tables) or xlsx (one workbook); default: from OUT "
+                       "(.gexf, .graphml, .xlsx; a folder or no extension: csv).")
+    @click.option("--excel", is_flag=True, default=False,
+                  help="CSV for a double-click in a French, German or Italian Excel: UTF-8 with BOM, ';' between "
+                       "fields.")
+    @click.option("--force", is_flag=True, default=False, help="Overwrite OUT when it exists.")
     @click.option("--graph", "kind", type=click.Choice(["full", "actors"]), default="full", show_default=True,
                   help="For gexf/graphml: the whole graph (actors and partnerships) or the actor–actor network.")
     @click.argument("out", type=click.Path())
@@ -134,19 +144,25 @@ def register(cli: click.Group) -> None:
                   help="Write only the disparity-filter backbone of the actor ties at significance ALPHA.")
     @store_options
     @friendly_errors
-    def export_cmd(fmt: str, kind: str, out: str, include_proposed: bool, min_members: int, weight: str,
-                   min_shared: int | None, alpha: float | None, store_kind: str | None, db_path: str | None) -> None:
+    def export_cmd(fmt: str | None, excel: bool, force: bool, kind: str, out: str, include_proposed: bool,
+                   min_members: int, weight: str, min_shared: int | None, alpha: float | None, store_kind: str | None,
+                   db_path: str | None) -> None:
         """Export the graph with families, centralities and communities to OUT.
 
         GEXF opens in Gephi; CSV writes a folder (the import-format tables plus actor_metrics.csv
         and partnership_gaps.csv); XLSX one workbook with the same tables. Spreadsheet cells that
         would run as formulas are written as text (a leading apostrophe). partnership_gaps says which
         partnerships the headline shares count (in_basis) and actor_metrics which actors are isolated.
+        The format follows OUT's extension unless --format says it; an existing OUT is kept unless
+        --force.
         """
         from analysis.export import export
+        from partnet.guards import export_format, refuse_overwrite
 
-        g = _read_graph(store_kind, db_path)
-        kw = {"kind": kind} if fmt in ("gexf", "graphml") else {}
+        fmt = export_format(fmt, Path(out), excel)
+        refuse_overwrite(Path(out), fmt, force)
+        g = _read_graph(store_kind, db_path, "export")
+        kw = {"kind": kind} if fmt in ("gexf", "graphml") else {"excel": excel} if fmt == "csv" else {}
         kw.update(include_proposed=include_proposed, min_members=min_members)
         proj = _weighted(g, weight, min_shared, include_proposed)
         if alpha is not None:
@@ -179,7 +195,7 @@ def register(cli: click.Group) -> None:
         from analysis.report import write_report
 
         rules = load_rules(rules_path) if rules_path else None
-        g = _read_graph(store_kind, db_path)
+        g = _read_graph(store_kind, db_path, "report")
         path = write_report(g, out, top=top, title=title, rules=rules, include_proposed=include_proposed,
                             min_members=min_members)
         click.echo(f"wrote {path}")
