@@ -20,7 +20,7 @@ import pandas as pd
 from graph.results import StoredResults
 from graph.store import Store
 
-__all__ = ["cached_results", "compute_results", "results_params", "stored_metrics"]
+__all__ = ["cached_results", "compute_results", "prime", "read_with_results", "results_params", "stored_metrics"]
 
 #: Version of what `compute_results` computes: part of the key, so a change of method invalidates old runs.
 RESULTS_FORMAT = 1
@@ -68,6 +68,8 @@ def compute_results(g: nx.MultiDiGraph, data_version: str, *, include_proposed: 
     references), `analysis.fragility.articulation_points` (Hopcroft & Tarjan), `analysis.holes.structural_holes`
     (Burt 1992) and `analysis.composition.partnership_gaps`.
     """
+    from analysis.centrality import actor_centrality
+    from analysis.communities import louvain
     from analysis.composition import UNIONS, partnership_gaps
     from analysis.export import actor_metrics
     from analysis.fragility import articulation_points
@@ -77,7 +79,8 @@ def compute_results(g: nx.MultiDiGraph, data_version: str, *, include_proposed: 
 
     h = analysed_graph(g, include_proposed=include_proposed)
     proj = actor_projection(h)
-    actors = actor_metrics(h, projection=proj)
+    cent, comm = actor_centrality(proj), louvain(proj)
+    actors = actor_metrics(h, projection=proj, centrality=cent, communities=comm)
     method = actors.attrs.get("betweenness_method", "")
     cuts = set(articulation_points(proj, max_listed=0)["id"])
     holes = structural_holes(proj)
@@ -94,7 +97,8 @@ def compute_results(g: nx.MultiDiGraph, data_version: str, *, include_proposed: 
         actors=actors, partnerships=parts,
         methods={"betweenness": method, "closeness": "exact up to exact_max_nodes, sampled above",
                  "communities": "louvain", "constraint": holes.attrs.get("method", "burt"),
-                 "articulation_points": "hopcroft-tarjan", "completeness": "five families present / 5"},
+                 "articulation_points": "hopcroft-tarjan", "completeness": "five families present / 5",
+                 "centrality_attrs": dict(cent.attrs), "louvain_attrs": dict(comm.attrs)},
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), partnet_version=_version())
 
 
@@ -117,6 +121,88 @@ def cached_results(store: Store, g: nx.MultiDiGraph | None = None, *, include_pr
     if write_back:
         store.write_results(res)
     return res, False
+
+
+def read_with_results(store: Store, *, include_proposed: bool = False, min_members: int = 2,
+                      write_back: bool = False) -> tuple[nx.MultiDiGraph, StoredResults | None, str]:
+    """The store's graph (shared, `analysis.memo.share`) primed with its stored results when they match.
+
+    Returns the graph, the results (None when none match and ``write_back`` is off) and what happened:
+    ``"stored"`` (read from the store, nothing recomputed by the analyses `prime` covers),
+    ``"written"`` (computed now and written back) or ``"none"``.
+    """
+    from analysis.memo import share
+
+    version = store.data_version()  # before the read: a write in between makes the write-back refuse
+    g = share(store.read_graph())
+    params = results_params(include_proposed=include_proposed, min_members=min_members)
+    res, state = store.read_results(params), "stored"
+    if res is None and write_back:
+        res, state = compute_results(g, version, include_proposed=include_proposed, min_members=min_members), \
+            "written"
+        store.write_results(res)
+    if res is None:
+        return g, None, "none"
+    prime(g, res)
+    return g, res, state
+
+
+def prime(g: nx.MultiDiGraph, stored: StoredResults) -> None:
+    """Seed ``g``'s memo (`analysis.memo.remember`) with the centralities and communities of ``stored``.
+
+    ``g`` is the whole shared (frozen) graph; afterwards `analysis.centrality.actor_centrality` and
+    `analysis.communities.louvain` of the analysed graph's projection (`analysis.status.analysed_graph`
+    with the run's ``include_proposed``) return the stored values instead of recomputing them, so the
+    headline, the report, the exports and the dashboard pages read the stored run. Only the betweenness,
+    closeness, eigenvector, PageRank and community values are taken; ranks, degree centrality and
+    community labels are derived exactly as those functions derive them.
+    """
+    from analysis._sampling import EXACT_MAX_NODES
+    from analysis.centrality import _MEASURES, _rank
+    from analysis.communities import DEFAULT_SEED, _describe, _groups, community_label
+    from analysis.memo import is_stable, remember
+    from analysis.projection import actor_projection, adjacency
+    from analysis.status import analysed_graph
+
+    h = analysed_graph(g, include_proposed=bool(stored.params.get("include_proposed")))
+    if not (is_stable(g) and is_stable(h)):
+        return
+    proj = actor_projection(h)
+    vals = stored.actors.set_index("id")
+    nodes = adjacency(proj, "weight")[0]
+    ids = [str(v) for v in nodes]
+    if set(ids) != set(vals.index):
+        return  # not the graph these results were computed on
+    n = len(ids)
+    meta = [_describe(proj, v) for v in nodes]
+    cent = pd.DataFrame({"id": ids, "name": [m[0] for m in meta], "family": [m[1] for m in meta],
+                         "country": [m[2] for m in meta]})
+    v = vals.loc[ids]
+    cent["degree"] = v["degree"].to_numpy(dtype=np.int64)
+    cent["degree_centrality"] = cent["degree"] / (n - 1) if n > 1 else 0.0
+    for m in _MEASURES[1:]:
+        cent[m] = v[m].to_numpy(dtype=float)
+    for m in _MEASURES:
+        cent[f"rank_{m}"] = _rank(cent[m])
+    ca = stored.methods.get("centrality_attrs") or {}
+    b = ca.get("betweenness_method", "exact")
+    cent["betweenness_method"] = b if b == "exact" else f"sampled (k={ca.get('betweenness_k')}, seed={ca.get('seed')})"
+    cent.attrs.update(ca)
+    remember(proj, ("actor_centrality", "weight", EXACT_MAX_NODES, None, 0), cent)
+    if vals["community"].isna().any():
+        return
+    order = sorted(proj, key=str)
+    community = vals.loc[[str(x) for x in order], "community"].to_numpy(dtype=np.int64)
+    sizes = np.bincount(community)
+    lmeta = [_describe(proj, x) for x in order]
+    comm = pd.DataFrame({"id": [str(x) for x in order], "name": [m[0] for m in lmeta],
+                         "family": [m[1] for m in lmeta], "country": [m[2] for m in lmeta], "community": community})
+    comm["community_size"] = sizes[community]
+    labels = [community_label([lmeta[i][2] for i in idx], [lmeta[i][1] for i in idx])
+              for idx in _groups(community, len(sizes))]
+    comm["label"] = [labels[c] for c in community.tolist()]
+    comm.attrs.update(stored.methods.get("louvain_attrs") or {})
+    remember(proj, ("louvain", "weight", 1.0, DEFAULT_SEED), comm)
 
 
 def stored_metrics(g: nx.MultiDiGraph, stored: StoredResults) -> pd.DataFrame:
