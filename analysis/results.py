@@ -160,14 +160,19 @@ def prime(g: nx.MultiDiGraph, stored: StoredResults) -> None:
     from analysis._sampling import EXACT_MAX_NODES
     from analysis.centrality import _MEASURES, _rank
     from analysis.communities import DEFAULT_SEED, _describe, _groups, community_label
-    from analysis.memo import is_stable, remember
+    from analysis.memo import is_stable, peek, remember
     from analysis.projection import actor_projection, adjacency
     from analysis.status import analysed_graph
 
     h = analysed_graph(g, include_proposed=bool(stored.params.get("include_proposed")))
     if not (is_stable(g) and is_stable(h)):
         return
-    proj = actor_projection(h)
+    proj = peek(h, ("actor_projection", True))  # the projection the pages use, when already built
+    if proj is None:
+        proj = actor_projection(h)
+    key = ("actor_centrality", "weight", EXACT_MAX_NODES, None, 0)
+    if peek(proj, key) is not None:
+        return  # already computed or primed
     vals = stored.actors.set_index("id")
     nodes = adjacency(proj, "weight")[0]
     ids = [str(v) for v in nodes]
@@ -188,7 +193,7 @@ def prime(g: nx.MultiDiGraph, stored: StoredResults) -> None:
     b = ca.get("betweenness_method", "exact")
     cent["betweenness_method"] = b if b == "exact" else f"sampled (k={ca.get('betweenness_k')}, seed={ca.get('seed')})"
     cent.attrs.update(ca)
-    remember(proj, ("actor_centrality", "weight", EXACT_MAX_NODES, None, 0), cent)
+    remember(proj, key, cent)
     if vals["community"].isna().any():
         return
     order = sorted(proj, key=str)
