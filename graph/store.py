@@ -16,6 +16,7 @@ import pandas as pd
 from graph.convert import dataset_to_frames, dataset_to_graph
 from graph.datasets import Change, Owners
 from graph.model import Dataset
+from graph.results import StoredResults
 
 __all__ = ["COUNT_KEYS", "Store", "StoreInfo"]
 
@@ -82,6 +83,17 @@ class Store(abc.ABC):
 
     def dataset_counts(self) -> dict[str, dict[str, int]]:
         """Dataset name -> records per table (``actors``, ``partnerships``, ...)."""
+        raise NotImplementedError
+
+    # -- stored analysis results (see graph.results) ------------------------------------
+    def write_results(self, results: StoredResults) -> None:
+        """Keep ``results`` (computed on ``results.data_version``) in ONE transaction, replacing the run of the
+        same parameters; never changes the data version. Raises `graph.errors.ReadOnlyError` when read-only and
+        `graph.datasets.StaleStateError` when the data changed since."""
+        raise NotImplementedError
+
+    def read_results(self, params: dict) -> StoredResults | None:
+        """The results stored for ``params`` at the current data version, or None (never stale ones)."""
         raise NotImplementedError
 
     # -- reading -------------------------------------------------------------------

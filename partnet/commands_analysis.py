@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from analysis.memo import share
+import networkx as nx
 
 __all__ = ["register", "tie_options"]
 
@@ -59,14 +58,35 @@ def _weighted(g, weight: str, min_shared: int | None, include_proposed: bool = F
     return weighted_projection(analysed_graph(g, include_proposed=include_proposed), weight, min_shared=min_shared)
 
 
-def _read_graph(store_kind: str | None, db_path: str | None, what: str = "analyse"):
-    """The store's graph, frozen; an empty store is `partnet.guards.EmptyStoreError` (exit 1, what to do)."""
+def _read_graph(store_kind: str | None, db_path: str | None, what: str = "analyse", *,
+                include_proposed: bool = False, min_members: int = 2, write_back: bool = False):
+    """The shared graph, primed with the store's results for these parameters (`analysis.results`).
+
+    An empty store is `partnet.guards.EmptyStoreError` (exit 1, saying what to do); ``write_back``
+    computes and stores the results when none match (refused in read-only mode).
+    """
+    import os
+
+    from analysis.results import read_with_results
     from graph.backends import open_store
     from partnet.guards import require_data
 
-    with open_store(store_kind, path=db_path, read_only=True) as st:
-        g = share(st.read_graph())  # read-only from here: analyses share its projection and tables
-    require_data(g, what)
+    if write_back and os.environ.get("PARTNET_READ_ONLY", "").strip().lower() in {"1", "true", "yes", "on"}:
+        from graph.errors import ReadOnlyError
+
+        raise ReadOnlyError("--write-back stores the results in the store, but PARTNET_READ_ONLY is set; nothing was "
+                            "written", hint="unset PARTNET_READ_ONLY to store results, or leave out --write-back")
+    read_only = not write_back
+    with open_store(store_kind, path=db_path, read_only=read_only) as st:
+        if not (st.counts().get("Actor") or st.counts().get("Partnership")):
+            require_data(nx.MultiDiGraph(), what)
+        g, res, state = read_with_results(st, include_proposed=include_proposed, min_members=min_members,
+                                          write_back=write_back)
+    if state == "written":
+        click.echo(f"stored the results in the store (data version {res.data_version}, {len(res.actors):,} actors, "
+                   f"{len(res.partnerships):,} partnerships)", err=True)
+    elif state == "stored" and g.number_of_nodes() > 5000:
+        click.echo(f"using the results stored at {res.created_at} for this data version", err=True)
     return g
 
 
@@ -94,12 +114,16 @@ def register(cli: click.Group) -> None:
     @click.option("--out", default=None, type=click.Path(), help="Write there instead (a folder for csv).")
     @click.option("--rules", "rules_path", type=click.Path(dir_okay=False), default=None,
                   help="Composition rules file (.toml or .csv) to check, instead of analysis/rules.toml.")
+    @click.option("--write-back", is_flag=True, default=False,
+                  help="Keep the per-actor and per-partnership results in the store (Neo4j: partnet_* properties "
+                       "and a PartnetRun node), keyed by its data version and these options.")
     @_finding_options
     @tie_options
     @store_options
     @friendly_errors
     def analyse(top: int, sections: tuple[str, ...], fmt: str, out: str | None, rules_path: str | None,
-                include_proposed: bool, min_members: int, weight: str, min_shared: int | None, store_kind: str | None,
+                write_back: bool, include_proposed: bool, min_members: int, weight: str, min_shared: int | None,
+                store_kind: str | None,
                 db_path: str | None) -> None:
         """Print the headline findings: families and countries, partnerships without a trade union,
         cross-border share, the most connected actors, brokers, isolated actors, funding dependence
@@ -107,7 +131,8 @@ def register(cli: click.Group) -> None:
 
         Each key figure says what it counts. Proposed partnerships are left out (listed apart) unless
         --include-proposed; composition findings count partnerships with at least --min-members
-        recorded members (or a member list declared complete)."""
+        recorded members (or a member list declared complete). Results stored for the same data version and
+        options are read instead of recomputed; --write-back stores them (refused when read-only)."""
         from analysis.gaps import default_rules, load_rules
         from graph.errors import PartnetError
         from partnet.analyse_out import build_sections, emit_sections
@@ -116,7 +141,8 @@ def register(cli: click.Group) -> None:
         if unknown:
             raise PartnetError(f"unknown section {unknown[0]!r}", hint=f"choose among {', '.join(SECTIONS)}")
         rules = load_rules(rules_path) if rules_path else default_rules()  # fail fast on a bad rule file
-        g = _read_graph(store_kind, db_path)
+        g = _read_graph(store_kind, db_path, include_proposed=include_proposed, min_members=min_members,
+                        write_back=write_back)
         if _empty_notice(g):
             return
         if g.number_of_nodes() > 5000:
@@ -161,7 +187,7 @@ def register(cli: click.Group) -> None:
 
         fmt = export_format(fmt, Path(out), excel)
         refuse_overwrite(Path(out), fmt, force)
-        g = _read_graph(store_kind, db_path, "export")
+        g = _read_graph(store_kind, db_path, "export", include_proposed=include_proposed, min_members=min_members)
         kw = {"kind": kind} if fmt in ("gexf", "graphml") else {"excel": excel} if fmt == "csv" else {}
         kw.update(include_proposed=include_proposed, min_members=min_members)
         proj = _weighted(g, weight, min_shared, include_proposed)
@@ -195,7 +221,7 @@ def register(cli: click.Group) -> None:
         from analysis.report import write_report
 
         rules = load_rules(rules_path) if rules_path else None
-        g = _read_graph(store_kind, db_path, "report")
+        g = _read_graph(store_kind, db_path, "report", include_proposed=include_proposed, min_members=min_members)
         path = write_report(g, out, top=top, title=title, rules=rules, include_proposed=include_proposed,
                             min_members=min_members)
         click.echo(f"wrote {path}")
