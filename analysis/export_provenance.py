@@ -23,8 +23,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-__all__ = ["SOURCE_COLUMNS", "add_dataset_columns", "dataset_record_counts", "graph_metadata", "sources_frame",
-           "write_gexf_with_meta"]
+__all__ = ["SOURCE_COLUMNS", "add_dataset_columns", "dataset_record_counts", "datasets_frame", "graph_metadata",
+           "sources_frame", "write_gexf_with_meta"]
 
 #: The columns of the ``sources`` table, as the stores keep them.
 SOURCE_COLUMNS: tuple[str, ...] = ("dataset", "id", "title", "file", "description")
@@ -107,6 +107,18 @@ def dataset_record_counts(g: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
     for (name, table), n in c.items():
         out.setdefault(name, dict.fromkeys(tables, 0))[table] = n
     return dict(sorted(out.items()))
+
+
+def datasets_frame(g: nx.MultiDiGraph) -> pd.DataFrame:
+    """`dataset_record_counts` as a table: one row per dataset, columns ``dataset, actors, partnerships,
+    memberships, funding, links, sources`` (source documents of that dataset in ``g.graph["sources"]``)."""
+    counts = dataset_record_counts(g)
+    docs = Counter(str(s.get("dataset", "")) for s in g.graph.get("sources") or ())
+    names = sorted(set(counts) | set(docs))
+    tables = ("actors", "partnerships", "memberships", "funding", "links")
+    rows = [{"dataset": n, **{t: counts.get(n, {}).get(t, 0) for t in tables}, "sources": docs.get(n, 0)}
+            for n in names]
+    return pd.DataFrame(rows, columns=["dataset", *tables, "sources"])
 
 
 def graph_metadata(g: nx.MultiDiGraph) -> dict[str, str]:

@@ -7,6 +7,7 @@ The expected values come from the store itself (`Store.read_state`, `Store.datas
 from __future__ import annotations
 
 import csv
+import html
 import xml.etree.ElementTree as ET
 from collections import Counter
 
@@ -127,3 +128,18 @@ def test_a_graph_without_provenance_gives_empty_columns():
     frames = add_dataset_columns(g, {"actors": export.export_tables(g)["actors"]})
     assert set(frames["actors"]["dataset"]) == {""}
     assert dataset_record_counts(g) == {}
+
+
+def test_report_lists_the_sources_and_dataset_counts_escaped(two_datasets):
+    from analysis.report import build_report
+
+    page = build_report(two_datasets["graph"], top=3, generated="2024-01-01")
+    about = page[page.index('<section id="method">'):]
+    assert "<h3>Datasets</h3>" in about and "<h3>Sources</h3>" in about
+    c = two_datasets["counts"]["seed"]
+    row = "".join(f'<td class="num">{c[t]}</td>' for t in ("actors", "partnerships", "memberships", "funding",
+                                                            "links"))
+    assert f"<tr><td>seed</td>{row}" in about
+    assert "<script>alert(1)</script>" not in page
+    assert html.escape(HOSTILE_DESC, quote=True) in about
+    assert "<td>TOY-1</td><td>Toy notes</td>" in about
