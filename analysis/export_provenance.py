@@ -75,16 +75,14 @@ def add_dataset_columns(g: nx.MultiDiGraph, frames: dict[str, pd.DataFrame]) -> 
     out = dict(frames)
     for name, df in frames.items():
         if name in ("actors", "partnerships", "actor_metrics") and "id" in df.columns:
-            col = pd.Series([node_ds.get(i, "") for i in df["id"]], index=df.index, dtype=object)
+            col = pd.Series([node_ds.get(i, "") for i in df["id"].tolist()], index=df.index, dtype=object)
         elif name in key_cols and all(c in df.columns for c in key_cols[name]):
             lookup = edge_ds[name]
-            col = pd.Series([lookup.get(k, "") for k in zip(*(df[c] for c in key_cols[name]), strict=True)],
-                            index=df.index, dtype=object)
+            keys = zip(*(df[c].tolist() for c in key_cols[name]), strict=True)
+            col = pd.Series([lookup.get(k, "") for k in keys], index=df.index, dtype=object)
         else:
             continue
-        df = df.copy()
-        df["dataset"] = col.astype(str)
-        out[name] = df
+        out[name] = df.assign(dataset=col)
     return out
 
 
