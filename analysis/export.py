@@ -249,17 +249,23 @@ def graph_for_export(
 
 
 def export_gexf(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", **kw: Any) -> Path:
-    """Write the graph (`graph_for_export`) as GEXF 1.2, the format Gephi opens; return the path."""
+    """Write the graph (`graph_for_export`) as GEXF 1.2, the format Gephi opens, with the provenance in
+    ``<meta>`` (`analysis.export_provenance.graph_metadata`); return the path."""
+    from analysis.export_provenance import graph_metadata, write_gexf_with_meta
+
     h = graph_for_export(g, kind=kind, **kw)
     path = Path(path)
     _parent(path)
-    nx.write_gexf(h, path)
-    return path
+    return write_gexf_with_meta(h, path, {k: xml_safe(v) for k, v in graph_metadata(g).items()})
 
 
 def export_graphml(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", **kw: Any) -> Path:
-    """Write the graph (`graph_for_export`) as GraphML; return the path."""
+    """Write the graph (`graph_for_export`) as GraphML with the provenance as graph-level data keys
+    (`analysis.export_provenance.graph_metadata`); return the path."""
+    from analysis.export_provenance import graph_metadata
+
     h = graph_for_export(g, kind=kind, **kw)
+    h.graph.update({k: xml_safe(v) for k, v in graph_metadata(g).items()})
     path = Path(path)
     _parent(path)
     nx.write_graphml(h, path)
@@ -273,10 +279,12 @@ def export_graphml(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", 
 def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, include_proposed: bool = False,
                   min_members: int = 2, **kw: Any) -> dict[str, pd.DataFrame]:
     """The tables the CSV and XLSX exports write: the five import-format tables (the whole data,
-    proposals included), ``actor_metrics`` (of `analysis.status.analysed_graph`) and
+    proposals included), ``actor_metrics`` (of `analysis.status.analysed_graph`),
     ``partnership_gaps`` (`analysis.composition.partnership_gaps`: which partnerships the headline
-    shares count)."""
+    shares count) and ``sources``; the record tables and ``actor_metrics`` carry a ``dataset``
+    column (`analysis.export_provenance`)."""
     from analysis.composition import partnership_gaps
+    from analysis.export_provenance import add_dataset_columns, sources_frame
     from analysis.status import analysed_graph
 
     frames = dataset_to_frames(graph_to_dataset(g))
@@ -284,12 +292,15 @@ def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, in
     h = analysed_graph(g, include_proposed=include_proposed)
     frames["actor_metrics"] = metrics if metrics is not None else actor_metrics(h, **kw)
     frames["partnership_gaps"] = partnership_gaps(g, include_proposed=include_proposed, min_members=min_members)
+    frames = add_dataset_columns(g, frames)
+    frames["sources"] = sources_frame(g)
     return frames
 
 
 def export_csv(g: nx.MultiDiGraph, folder: str | Path, *, excel: bool = False, **kw: Any) -> list[Path]:
-    """Write a folder of UTF-8 CSV files: the import-format tables, ``actor_metrics.csv`` and
-    ``partnership_gaps.csv``, every text cell passed through `neutralise`; return the files.
+    """Write a folder of UTF-8 CSV files: the import-format tables, ``actor_metrics.csv``,
+    ``partnership_gaps.csv`` and ``sources.csv`` (`export_tables`), every text cell passed
+    through `neutralise`; return the files.
 
     ``excel=True`` writes them for a double-click in a French, German or Italian Excel: UTF-8
     with a byte-order mark (so accents are read as UTF-8) and ``;`` between the fields (the list

@@ -102,8 +102,17 @@ class Store(abc.ABC):
         """Every stored record, as typed records."""
 
     def read_graph(self) -> nx.MultiDiGraph:
-        """The whole graph as a ``networkx.MultiDiGraph`` with every property (see `graph.convert`)."""
-        return dataset_to_graph(self.read_dataset())
+        """The whole graph as a ``networkx.MultiDiGraph`` with every property (see `graph.convert`).
+
+        Every node and edge carries its ``dataset`` and ``g.graph["sources"]`` holds the stored
+        source documents (`read_sources`), so exports and the report can show the provenance.
+        """
+        try:
+            ds, owners = self.read_state()
+            sources = self.read_sources()
+        except NotImplementedError:  # a store without datasets
+            return dataset_to_graph(self.read_dataset())
+        return dataset_to_graph(ds, owners=owners, sources=sources)
 
     def read_frames(self) -> dict[str, pd.DataFrame]:
         """The whole graph as one data frame per table, in the import format's columns."""
