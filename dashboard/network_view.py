@@ -4,8 +4,8 @@ Measured on this machine kind (see the team's pyvis notes): with pyvis's default
 until physics stabilisation ends (minutes at 1,500 nodes), ``Network.add_edge`` is quadratic, and
 pyvis's template fetches Bootstrap (and tom-select) from a CDN in every mode. So here:
 
-- positions come from python-igraph's Fruchterman–Reingold in Python (`layout`), cached by the
-  page, and physics is off: vis-network only builds its data sets and draws;
+- positions come from python-igraph's Fruchterman–Reingold in Python (`analysis.layout.layout`,
+  re-exported here), cached by the page, and physics is off: vis-network only builds its data sets and draws;
 - pyvis's ``Network.nodes``/``Network.edges`` lists are filled directly (linear);
 - the page is rendered from our own template (``templates/network.html``) that inlines pyvis's
   bundled vis-network 9.1.2 and nothing else, under a Content-Security-Policy that forbids every
@@ -21,10 +21,8 @@ from __future__ import annotations
 import functools
 import html
 import math
-import random
 import re
 import secrets
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,8 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
+
+from analysis.layout import FAMILY_COLOURS, layout
 
 __all__ = [
     "COMMUNITY_PALETTE",
@@ -49,15 +49,6 @@ __all__ = [
 #: Above this many visible actors the view draws communities as aggregated nodes.
 MAX_NODES = 1500
 
-FAMILY_COLOURS: dict[str, str] = {
-    "authorities": "#4e79a7",
-    "enterprises": "#f28e2b",
-    "trade_unions": "#e15759",
-    "ngos": "#59a14f",
-    "target_public": "#b07aa1",
-    "knowledge": "#76b7b2",
-    "other": "#9c9c9c",
-}
 COMMUNITY_PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
     "#bab0ac", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -65,67 +56,11 @@ COMMUNITY_PALETTE: tuple[str, ...] = (
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _PYVIS_TEMPLATES = Path(Network().template_dir)
-_LAYOUT_LOCK = threading.Lock()
 
 
 def community_colour(c: int) -> str:
     """The colour of community ``c`` (a fixed palette, cycled; grey for ``-1``/unknown)."""
     return "#9c9c9c" if c is None or c < 0 else COMMUNITY_PALETTE[c % len(COMMUNITY_PALETTE)]
-
-
-def layout(g: nx.Graph, *, seed: int = 7, weight: str | None = "weight") -> dict[Any, tuple[float, float]]:
-    """Node positions (pixels, centred on 0) by the Fruchterman–Reingold force-directed layout.
-
-    Parameters
-    ----------
-    g : networkx.Graph
-        The graph to lay out.
-    seed : int
-        Seeds the initial positions and igraph's random generator: the same graph always gets the
-        same picture.
-    weight : str or None
-        Edge attribute used as attraction weight (``log1p`` of it), or None.
-
-    Notes
-    -----
-    python-igraph's ``layout_fruchterman_reingold`` [1]_ (with its grid approximation above
-    1,000 nodes): about 0.3 s for 1,500 nodes and 1.5 s for 10,000 on this machine kind, against
-    12 s and 7 minutes for ``networkx.spring_layout``. The result is scaled so that the mean
-    spacing between nodes stays about the same whatever the graph's size.
-
-    References
-    ----------
-    .. [1] T. M. J. Fruchterman and E. M. Reingold, "Graph drawing by force-directed placement",
-       Software: Practice and Experience 21(11), 1129–1164 (1991).
-    """
-    import igraph
-
-    nodes = list(g.nodes)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    idx = {v: i for i, v in enumerate(nodes)}
-    pairs = [(idx[u], idx[v]) for u, v in g.edges() if u != v]
-    ig = igraph.Graph(n=n, edges=pairs)
-    weights = None
-    if weight is not None and pairs:
-        weights = [math.log1p(float(d.get(weight, 1) or 1)) for u, v, d in g.edges(data=True) if u != v]
-    half = math.sqrt(n) / 2.0  # igraph's own initial spread: a tighter start makes its grid crawl
-    init = np.random.default_rng(seed).uniform(-half, half, size=(n, 2)).tolist()
-    with _LAYOUT_LOCK:
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
-            lay = ig.layout_fruchterman_reingold(weights=weights, seed=init, niter=500,
-                                                 grid="auto" if n > 1000 else "nogrid")
-        finally:
-            igraph.set_random_number_generator(random)
-    xy = np.asarray(lay.coords, dtype=float)
-    xy -= xy.mean(axis=0)
-    span = np.abs(xy).max() or 1.0
-    xy *= (70.0 * math.sqrt(n) + 150.0) / span
-    return {v: (round(float(x), 1), round(float(y), 1)) for v, (x, y) in zip(nodes, xy, strict=True)}
 
 
 class OfflineNetwork(Network):
