@@ -43,6 +43,7 @@ __all__ = [
     "community_colour",
     "layout",
     "render_communities",
+    "render_map",
     "render_network",
 ]
 
@@ -137,15 +138,18 @@ def render_network(
     focus: str | None = None,
     note: str = "",
     height: int = 640,
+    central: Any = (),
 ) -> str:
     """The HTML page drawing the actor graph ``g`` at ``positions``.
 
     Colour by ``family`` or by ``community`` (``membership``: actor -> community id, named by
     ``community_names``), size by ``sizes`` (any centrality; scaled by square root to 6–28 px),
     ``focus`` (the ego) selected. Tooltips show name, type, country, city, community and the size
-    measure, every value HTML-escaped; tie tooltips show shared partnerships and links.
+    measure, every value HTML-escaped; tie tooltips show shared partnerships and links. The actors in
+    ``central`` (the most central ones) get a larger label that vis-network draws at every zoom.
     """
     nodes = list(g.nodes)
+    central = set(central)
     size_of = _sizes(sizes, nodes)
     membership = membership or {}
     net = OfflineNetwork(height)
@@ -169,6 +173,8 @@ def render_network(
         x, y = positions.get(n, (0.0, 0.0))
         node = {"id": str(n), "label": _short(d.get("name") or str(n)), "title": _tip(d.get("name") or n, rows),
                 "x": x, "y": y, "color": colour, "size": size_of[n]}
+        if n in central:
+            node.update(_ALWAYS_LABELLED)
         if focus is not None and str(n) == str(focus):
             node.update({"borderWidth": 4, "color": {"background": colour, "border": "#111111"},
                          "font": {"size": 16, "face": "sans-serif", "bold": True}})
@@ -220,6 +226,48 @@ def render_communities(
                                         [("ties", d.get("ties")), ("summed weight", _fmt(d.get("weight")))])})
     net.options = _options(len(net.nodes))
     return net.render(legend=legend[:40], note=note, png_name="partnet-communities.png")
+
+
+#: Node options of a label drawn at every zoom (vis-network hides labels under ``drawThreshold`` px).
+_ALWAYS_LABELLED: dict[str, Any] = {"font": {"size": 18, "face": "sans-serif", "strokeWidth": 4,
+                                             "strokeColor": "#ffffff"},
+                                    "scaling": {"label": {"enabled": False, "drawThreshold": 0}}}
+_MAP_GREY = "#b8b8c0"
+
+
+def render_map(q: nx.Graph, positions: Mapping[Any, tuple[float, float]], *, note: str = "",
+               height: int = 640) -> str:
+    """The HTML page drawing a network map (`analysis.network_map.network_map`).
+
+    One node per shown community, sized by the square root of its actors and labelled (at every
+    zoom) by its top member, dominant country and family; grey nodes for "not connected (N)" and the
+    smaller communities; the tooltip adds the top countries and families and the most central
+    actors it holds (every value escaped).
+    """
+    net = OfflineNetwork(height)
+    size_of = _sizes({c: float(d.get("size", 1)) for c, d in q.nodes(data=True)}, list(q.nodes))
+    legend: dict[str, str] = {}
+    for c, d in q.nodes(data=True):
+        grey = d.get("kind") in ("not_connected", "smaller", "none")
+        colour = _MAP_GREY if grey else FAMILY_COLOURS.get(str(d.get("family") or "other"), FAMILY_COLOURS["other"])
+        legend.setdefault(colour, "not connected / smaller communities" if grey
+                          else str(d.get("family") or "other").replace("_", " ") + " (dominant family)")
+        stars = d.get("central") or []
+        rows = [("actors", f"{d.get('size', 0):,}"), ("countries", d.get("top_countries")),
+                ("families", d.get("top_families")), ("most central actors here", ", ".join(stars))]
+        x, y = positions.get(c, (0.0, 0.0))
+        label = str(d["label"]) + (f"\n★ {len(stars)} of the most central" if stars else "")
+        net.nodes.append({"id": str(c), "label": label, "title": _tip(d["label"], rows), "x": x, "y": y,
+                          "color": colour, "size": size_of[c] + 6, "shape": "dot", **_ALWAYS_LABELLED})
+    for a, b, d in q.edges(data=True):
+        net.edges.append({"from": str(a), "to": str(b),
+                          "width": round(min(1.0 + math.log1p(float(d.get("weight", 1))), 8.0), 2),
+                          "title": _tip(f"{q.nodes[a]['label']} — {q.nodes[b]['label']}",
+                                        [("ties", d.get("ties")), ("summed weight", _fmt(d.get("weight")))])})
+    net.options = _options(len(net.nodes))
+    net.options["nodes"]["font"]["multi"] = False
+    order = sorted(legend.items(), key=lambda kv: kv[1])
+    return net.render(legend=order, note=note, png_name="partnet-communities.png")
 
 
 def _community_name(c: Any, names: Mapping[int, str] | None) -> str:
