@@ -37,6 +37,7 @@ from analysis.layout import FAMILY_COLOURS, layout
 
 __all__ = [
     "COMMUNITY_PALETTE",
+    "DRILL_MAX",
     "FAMILY_COLOURS",
     "MAX_NODES",
     "OfflineNetwork",
@@ -49,6 +50,8 @@ __all__ = [
 
 #: Above this many visible actors the view draws communities as aggregated nodes.
 MAX_NODES = 1500
+#: Inside chosen communities (a drill-down) actors are drawn up to this many (about 3 s in a browser).
+DRILL_MAX = 5000
 
 COMMUNITY_PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
