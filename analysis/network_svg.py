@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from analysis.layout import FAMILY_COLOURS, layout
-from analysis.network_map import NOT_CONNECTED, SMALLER, central_actors, network_map
+from analysis.network_map import NOT_CONNECTED, SMALLER, central_actors, display_label, network_map, node_radius
 
 __all__ = ["network_svg"]
 
@@ -31,8 +31,7 @@ def network_svg(
     threshold: int = 400,
     top: int = 30,
     central: int = 15,
-    width: int = 960,
-    height: int = 620,
+    font: int = 18,
 ) -> str:
     """An ``<svg>`` element drawing the actor graph ``proj``.
 
@@ -50,8 +49,9 @@ def network_svg(
     central : int, default 15
         How many of the most central actors (degree, `analysis.network_map.central_actors`) are
         named on the actor picture.
-    width, height : int
-        The drawing's size in pixels (the SVG scales to its container).
+    font : int, default 18
+        Label size in layout units (the SVG is drawn in the layout's units and scales, text
+        included, to its container's width).
 
     Returns
     -------
@@ -73,7 +73,7 @@ def network_svg(
         nodes, edges, caption = _actors(proj, central)
     else:
         nodes, edges, caption = _communities(proj, membership or {}, top)
-    return _draw(nodes, edges, caption, width, height)
+    return _draw(nodes, edges, caption, font)
 
 
 def _actors(proj: nx.Graph, central: int) -> tuple[list[dict], list[tuple], str]:
@@ -83,10 +83,10 @@ def _actors(proj: nx.Graph, central: int) -> tuple[list[dict], list[tuple], str]
     for n, d in proj.nodes(data=True):
         fam = d.get("family") or "other"
         name = str(d.get("name") or n)
-        nodes.append({"xy": pos[n], "r": 3.5 + (2.5 if n in named else 0), "fill": FAMILY_COLOURS.get(fam, _GREY),
+        nodes.append({"xy": pos[n], "r": 7.0 + (5.0 if n in named else 0), "fill": FAMILY_COLOURS.get(fam, _GREY),
                       "tip": f"{name} ({d.get('country') or 'EU/intl'}, {fam.replace('_', ' ')})",
                       "label": name if n in named else ""})
-    edges = [(pos[u], pos[v], 0.6) for u, v in proj.edges() if u != v]
+    edges = [(pos[u], pos[v], 1.0) for u, v in proj.edges() if u != v]
     caption = (f"{proj.number_of_nodes():,} organisations and {proj.number_of_edges():,} ties, coloured by "
                f"family; the {len(named)} with the most partners are named.")
     return nodes, edges, caption
@@ -94,7 +94,7 @@ def _actors(proj: nx.Graph, central: int) -> tuple[list[dict], list[tuple], str]
 
 def _communities(proj: nx.Graph, membership: Mapping[Any, int], top: int) -> tuple[list[dict], list[tuple], str]:
     q = network_map(proj, membership, top=top)
-    pos = layout(q)
+    pos = q.graph["positions"]  # the layout the dashboard draws the map with
     biggest = max((d["size"] for _, d in q.nodes(data=True)), default=1)
     nodes = []
     for c, d in q.nodes(data=True):
@@ -102,10 +102,10 @@ def _communities(proj: nx.Graph, membership: Mapping[Any, int], top: int) -> tup
         fam = _fam_key(d.get("family"))
         stars = d.get("central") or []
         tip = d["label"] + (f"; most central: {', '.join(stars)}" if stars else "")
-        nodes.append({"xy": pos[c], "r": 4.0 + 26.0 * math.sqrt(d["size"] / biggest),
-                      "fill": _GREY if grey else FAMILY_COLOURS.get(fam, _GREY), "tip": tip, "label": d["label"]})
+        nodes.append({"xy": pos[c], "r": node_radius(d["size"], biggest), "fill": _GREY if grey
+                      else FAMILY_COLOURS.get(fam, _GREY), "tip": tip, "label": display_label(d)})
     top_w = max((float(d.get("weight", 1)) for _, _, d in q.edges(data=True)), default=1.0)
-    edges = [(pos[a], pos[b], 0.5 + 4.0 * math.sqrt(float(d.get("weight", 1)) / top_w))
+    edges = [(pos[a], pos[b], 1.0 + 8.0 * math.sqrt(float(d.get("weight", 1)) / top_w))
              for a, b, d in q.edges(data=True)]
     caption = (f"{proj.number_of_nodes():,} organisations in {q.graph['communities']:,} communities of two or more; "
                f"each circle is one of the largest communities (area = organisations, colour = its most frequent "
@@ -118,38 +118,42 @@ def _fam_key(family: Any) -> str:
     return str(family or "other").replace(" ", "_")
 
 
-def _draw(nodes: list[dict], edges: list[tuple], caption: str, width: int, height: int) -> str:
-    pad = 60.0
+def _draw(nodes: list[dict], edges: list[tuple], caption: str, font: int) -> str:
+    """The SVG in the layout's own units (the labels' room was reserved there); it scales to its container."""
+    pad = 40.0 + 6.0 * font
     xs = [n["xy"][0] for n in nodes] or [0.0]
     ys = [n["xy"][1] for n in nodes] or [0.0]
-    x0, y0 = min(xs), min(ys)
-    sx = (width - 2 * pad) / ((max(xs) - x0) or 1.0)
-    sy = (height - 2 * pad) / ((max(ys) - y0) or 1.0)
+    x0, y0 = min(xs) - pad, min(ys) - pad
+    width = max(max(xs) - x0 + pad, 700.0)
+    height = max(ys) - y0 + pad
 
     def at(p: tuple[float, float]) -> tuple[float, float]:
-        return round(pad + (p[0] - x0) * sx, 1), round(pad + (p[1] - y0) * sy, 1)
+        return round(p[0] - x0, 1), round(p[1] - y0, 1)
 
     e = html.escape
-    out = [f'<svg viewBox="0 0 {width} {height + 30}" width="100%" '
-           f'role="img" aria-label="{e(caption)}"><title>{e(caption)}</title>',
-           '<g stroke="#8892a0" stroke-opacity="0.35">']
+    out = [f'<svg class="net" viewBox="0 0 {width:.0f} {height + 3 * font:.0f}" width="100%" role="img" '
+           f'aria-label="{e(caption)}"><title>{e(caption)}</title>', '<g stroke="#8892a0" stroke-opacity="0.35">']
     for a, b, w in edges:
         (ax, ay), (bx, by) = at(a), at(b)
         out.append(f'<line x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}" stroke-width="{w:.2f}"/>')
-    out.append('</g><g stroke="#ffffff" stroke-width="0.8">')
+    out.append('</g><g stroke="#ffffff" stroke-width="1">')
     for n in nodes:
         x, y = at(n["xy"])
         out.append(f'<circle cx="{x}" cy="{y}" r="{n["r"]:.1f}" fill="{n["fill"]}"><title>{e(n["tip"])}</title>'
                    "</circle>")
-    out.append('</g><g fill="#1d2430" font-size="11" paint-order="stroke" stroke="#ffffff" stroke-width="3">')
+    out.append(f'<g fill="#1d2430" stroke="none" font-size="{font}">')
     for n in nodes:
         if n["label"]:
             x, y = at(n["xy"])
-            out.append(f'<text x="{x}" y="{round(y - n["r"] - 3, 1)}" text-anchor="middle">{e(n["label"])}</text>')
-    out.append("</g>")
+            lines = "".join(f'<tspan x="{x}" dy="{0 if i == 0 else round(font * 1.15)}">{e(t)}</tspan>'
+                            for i, t in enumerate(n["label"].split("\n")))
+            out.append(f'<text x="{x}" y="{round(y + n["r"] + font, 1)}" text-anchor="middle">{lines}</text>')
+    out.append("</g></g>")
+    step = width / len(FAMILY_COLOURS)
+    out.append(f'<g font-size="{font}">')
     for i, (fam, colour) in enumerate(FAMILY_COLOURS.items()):
-        x = 10 + i * 130
-        out.append(f'<circle cx="{x + 6}" cy="{height + 15}" r="6" fill="{colour}"/>'
-                   f'<text x="{x + 16}" y="{height + 19}" font-size="11">{e(fam.replace("_", " "))}</text>')
-    out.append("</svg>")
+        x, y = 10 + i * step, height + 1.5 * font
+        out.append(f'<circle cx="{x + font / 2:.0f}" cy="{y:.0f}" r="{font / 2:.0f}" fill="{colour}"/>'
+                   f'<text x="{x + 1.3 * font:.0f}" y="{y + font / 3:.0f}">{e(fam.replace("_", " "))}</text>')
+    out.append("</g></svg>")
     return "".join(out)

@@ -91,6 +91,7 @@ dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr)
 dl.figures div{background:#f4f6fa;border-radius:6px;padding:.5rem .7rem}
 dl.figures dt{font-size:.8rem;color:#4c566a}dl.figures dd{margin:0;font-size:1.3rem;font-weight:600}
 .none{color:#4c566a;font-style:italic}svg text{font:12px system-ui,sans-serif}
+svg.net text{font-size:inherit}figure{margin:0}
 footer{margin-top:2rem;color:#4c566a;font-size:.85rem}
 """
 

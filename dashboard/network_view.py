@@ -244,11 +244,13 @@ def render_map(q: nx.Graph, positions: Mapping[Any, tuple[float, float]], *, not
 
     One node per shown community, sized by the square root of its actors and labelled (at every
     zoom) by its top member, dominant country and family; grey nodes for "not connected (N)" and the
-    smaller communities; the tooltip adds the top countries and families and the most central
-    actors it holds (every value escaped).
+    smaller communities; "★k": it holds k of the most central actors, whom the tooltip names besides
+    the top countries and families (every value escaped).
     """
+    from analysis.network_map import display_label, node_radius
+
     net = OfflineNetwork(height)
-    size_of = _sizes({c: float(d.get("size", 1)) for c, d in q.nodes(data=True)}, list(q.nodes))
+    biggest = max((float(d.get("size", 1)) for _, d in q.nodes(data=True)), default=1.0)
     legend: dict[str, str] = {}
     for c, d in q.nodes(data=True):
         grey = d.get("kind") in ("not_connected", "smaller", "none")
@@ -259,12 +261,14 @@ def render_map(q: nx.Graph, positions: Mapping[Any, tuple[float, float]], *, not
         rows = [("actors", f"{d.get('size', 0):,}"), ("countries", d.get("top_countries")),
                 ("families", d.get("top_families")), ("most central actors here", ", ".join(stars))]
         x, y = positions.get(c, (0.0, 0.0))
-        label = str(d["label"]) + (f"\n★ {len(stars)} of the most central" if stars else "")
+        label = display_label(d) + (f" ★{len(stars)}" if stars else "")
         net.nodes.append({"id": str(c), "label": label, "title": _tip(d["label"], rows), "x": x, "y": y,
-                          "color": colour, "size": size_of[c] + 6, "shape": "dot", **_ALWAYS_LABELLED})
+                          "color": colour, "size": round(node_radius(d.get("size", 1), biggest), 1), "shape": "dot",
+                          **_ALWAYS_LABELLED})
+    top_w = max((float(d.get("weight", 1)) for _, _, d in q.edges(data=True)), default=1.0)
     for a, b, d in q.edges(data=True):
-        net.edges.append({"from": str(a), "to": str(b),
-                          "width": round(min(1.0 + math.log1p(float(d.get("weight", 1))), 8.0), 2),
+        net.edges.append({"from": str(a), "to": str(b), "color": {"color": "#c4c4ce", "opacity": 0.45},
+                          "width": round(0.5 + 5.0 * math.sqrt(float(d.get("weight", 1)) / top_w), 2),
                           "title": _tip(f"{q.nodes[a]['label']} — {q.nodes[b]['label']}",
                                         [("ties", d.get("ties")), ("summed weight", _fmt(d.get("weight")))])})
     net.options = _options(len(net.nodes))

@@ -83,7 +83,7 @@ def test_report_svg_draws_the_network_with_escaped_labels(tmp_path) -> None:
     for tag in re.findall(r"<[^>]+>", body):  # no attribute is an event handler, no URL is fetched
         assert not re.search(r"\son\w+=", tag, re.I), tag
         assert "http" not in tag.lower(), tag
-    texts = re.findall(r"<text[^>]*>([^<]*)</text>", body)
+    texts = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", body)
     assert any("&lt;" in t for t in texts), texts  # a hostile name drawn as escaped text
 
 
