@@ -120,7 +120,7 @@ def _fam_key(family: Any) -> str:
 
 def _draw(nodes: list[dict], edges: list[tuple], caption: str, font: int) -> str:
     """The SVG in the layout's own units (the labels' room was reserved there); it scales to its container."""
-    pad = 40.0 + 6.0 * font
+    pad = 40.0 + 10.0 * font
     xs = [n["xy"][0] for n in nodes] or [0.0]
     ys = [n["xy"][1] for n in nodes] or [0.0]
     x0, y0 = min(xs) - pad, min(ys) - pad

@@ -95,3 +95,21 @@ def test_svg_aggregates_above_the_threshold(big) -> None:
     n_alone = network_map(proj, membership, top=10).graph["not_connected"]
     assert f"not connected ({n_alone:,})" in svg
     assert svg.count("<circle") < 40  # communities, not 2,800 actors (+ the 7 legend dots)
+
+
+def test_map_layout_keeps_nodes_apart_and_is_deterministic(big) -> None:
+    import numpy as np
+
+    from analysis.network_map import map_layout, node_radius
+
+    proj, membership = big
+    q = network_map(proj, membership, top=40)
+    pos = q.graph["positions"]
+    assert pos == map_layout(q)
+    ids = list(q)
+    xy = np.array([pos[c] for c in ids])
+    biggest = max(q.nodes[c]["size"] for c in ids)
+    r = np.array([node_radius(q.nodes[c]["size"], biggest) for c in ids])
+    gap = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) - (r[:, None] + r[None, :])
+    np.fill_diagonal(gap, np.inf)
+    assert gap.min() > 0  # no two circles overlap
