@@ -178,6 +178,7 @@ def graph_for_export(
     metrics: pd.DataFrame | None = None,
     communities: pd.DataFrame | pd.Series | Mapping | None = None,
     include_proposed: bool = False,
+    projection: nx.Graph | None = None,
 ) -> nx.Graph:
     """A copy of the graph with clean attribute types for GEXF/GraphML, metrics added to the actors.
 
@@ -197,6 +198,9 @@ def graph_for_export(
     include_proposed : bool, default False
         Measure the actors with the proposed partnerships (`analysis.status`); the ``"full"`` graph
         holds them either way (with their ``status``), the ``"actors"`` projection only if included.
+    projection : networkx.Graph, optional
+        The actor graph to use instead of `actor_projection` (e.g. a re-weighted projection or its
+        backbone, `analysis.tie_weights`, `analysis.backbone`): the ``"actors"`` graph and the metrics.
 
     Returns
     -------
@@ -213,7 +217,8 @@ def graph_for_export(
     from analysis.status import analysed_graph
 
     h = analysed_graph(g, include_proposed=include_proposed)
-    proj = actor_projection(h) if kind == "actors" or metrics is None else None
+    proj = projection if projection is not None else (
+        actor_projection(h) if kind == "actors" or metrics is None else None)
     if metrics is None:
         metrics = actor_metrics(h, communities=communities, projection=proj)
     per_actor = {r["id"]: r for r in metrics.drop(columns=[c for c in ("name", "type", "family", "country", "city",
@@ -244,17 +249,23 @@ def graph_for_export(
 
 
 def export_gexf(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", **kw: Any) -> Path:
-    """Write the graph (`graph_for_export`) as GEXF 1.2, the format Gephi opens; return the path."""
+    """Write the graph (`graph_for_export`) as GEXF 1.2, the format Gephi opens, with the provenance in
+    ``<meta>`` (`analysis.export_provenance.graph_metadata`); return the path."""
+    from analysis.export_provenance import graph_metadata, write_gexf_with_meta
+
     h = graph_for_export(g, kind=kind, **kw)
     path = Path(path)
     _parent(path)
-    nx.write_gexf(h, path)
-    return path
+    return write_gexf_with_meta(h, path, {k: xml_safe(v) for k, v in graph_metadata(g).items()})
 
 
 def export_graphml(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", **kw: Any) -> Path:
-    """Write the graph (`graph_for_export`) as GraphML; return the path."""
+    """Write the graph (`graph_for_export`) as GraphML with the provenance as graph-level data keys
+    (`analysis.export_provenance.graph_metadata`); return the path."""
+    from analysis.export_provenance import graph_metadata
+
     h = graph_for_export(g, kind=kind, **kw)
+    h.graph.update({k: xml_safe(v) for k, v in graph_metadata(g).items()})
     path = Path(path)
     _parent(path)
     nx.write_graphml(h, path)
@@ -268,10 +279,12 @@ def export_graphml(g: nx.MultiDiGraph, path: str | Path, *, kind: str = "full", 
 def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, include_proposed: bool = False,
                   min_members: int = 2, **kw: Any) -> dict[str, pd.DataFrame]:
     """The tables the CSV and XLSX exports write: the five import-format tables (the whole data,
-    proposals included), ``actor_metrics`` (of `analysis.status.analysed_graph`) and
+    proposals included), ``actor_metrics`` (of `analysis.status.analysed_graph`),
     ``partnership_gaps`` (`analysis.composition.partnership_gaps`: which partnerships the headline
-    shares count)."""
+    shares count) and ``sources``; the record tables and ``actor_metrics`` carry a ``dataset``
+    column (`analysis.export_provenance`)."""
     from analysis.composition import partnership_gaps
+    from analysis.export_provenance import add_dataset_columns, sources_frame
     from analysis.status import analysed_graph
 
     frames = dataset_to_frames(graph_to_dataset(g))
@@ -279,12 +292,19 @@ def export_tables(g: nx.MultiDiGraph, *, metrics: pd.DataFrame | None = None, in
     h = analysed_graph(g, include_proposed=include_proposed)
     frames["actor_metrics"] = metrics if metrics is not None else actor_metrics(h, **kw)
     frames["partnership_gaps"] = partnership_gaps(g, include_proposed=include_proposed, min_members=min_members)
+    frames = add_dataset_columns(g, frames)
+    frames["sources"] = sources_frame(g)
     return frames
 
 
-def export_csv(g: nx.MultiDiGraph, folder: str | Path, **kw: Any) -> list[Path]:
-    """Write a folder of UTF-8 CSV files: the import-format tables, ``actor_metrics.csv`` and
-    ``partnership_gaps.csv``, every text cell passed through `neutralise`; return the files."""
+def export_csv(g: nx.MultiDiGraph, folder: str | Path, *, excel: bool = False, **kw: Any) -> list[Path]:
+    """Write a folder of UTF-8 CSV files: the import-format tables, ``actor_metrics.csv``,
+    ``partnership_gaps.csv`` and ``sources.csv`` (`export_tables`), every text cell passed
+    through `neutralise`; return the files.
+
+    ``excel=True`` writes them for a double-click in a French, German or Italian Excel: UTF-8
+    with a byte-order mark (so accents are read as UTF-8) and ``;`` between the fields (the list
+    separator where the decimal separator is a comma)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise PartnetError(f"{folder} exists and is not a folder", hint="give a folder path for the CSV export")
@@ -293,7 +313,8 @@ def export_csv(g: nx.MultiDiGraph, folder: str | Path, **kw: Any) -> list[Path]:
     for name, df in export_tables(g, **kw).items():
         p = folder / f"{name}.csv"
         # CRLF line ends (RFC 4180) so that a field holding a lone CR is quoted too
-        _neutralised(df).to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n")
+        _neutralised(df).to_csv(p, index=False, encoding="utf-8-sig" if excel else "utf-8",
+                                sep=";" if excel else ",", lineterminator="\r\n")
         written.append(p)
     return written
 

@@ -155,6 +155,7 @@ def build_report(
 
     if top < 1:
         raise PartnetError(f"top = {top}", hint="ask for at least one row per table")
+    provenance = _provenance(g)  # the whole data, proposals included: what the store holds
     g = analysed_graph(g, include_proposed=include_proposed)
     proj = actor_projection(g)
     if findings is None:
@@ -276,7 +277,8 @@ def build_report(
         "Proposed partnerships are " + ("analysed as working ones (--include-proposed)." if include_proposed else
                                         "left out of network measures and gap shares, and listed apart."),
     ]
-    parts.append(_section("method", ["<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>"]))
+    parts.append(_section("method", ["<ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes) + "</ul>",
+                                     *provenance]))
     parts.append("<footer>partnet — partnership network analysis. This page loads nothing from the network."
                  "</footer></body></html>")
     return "\n".join(parts)
@@ -305,6 +307,18 @@ def write_report(g: nx.MultiDiGraph, path: Any, **kw: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------------------------
+def _provenance(g: nx.MultiDiGraph) -> list[str]:
+    """The datasets (records per table, as stored: proposals included) and the source documents the
+    graph carries (`analysis.export_provenance`), as escaped HTML tables."""
+    from analysis.export_provenance import datasets_frame, sources_frame
+
+    datasets, sources = datasets_frame(g), sources_frame(g)
+    return ["<h3>Datasets</h3>", _table(datasets) if len(datasets) else
+            '<p class="none">The datasets are not known (the graph was not read from a store).</p>',
+            "<h3>Sources</h3>", _table(sources, {"dataset": "dataset", "id": "document", "title": "title",
+                                                 "file": "file", "description": "description"})]
+
+
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 

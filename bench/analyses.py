@@ -87,14 +87,15 @@ def bench_betweenness(proj: Any, k: int | None) -> dict:
 # The analysis suite, in a subprocess (peak RSS of that process only)
 # ----------------------------------------------------------------------------------------------
 
-def suite_child(n: int, seed: int) -> None:
+def suite_child(n: int, seed: int, profile: str = "default") -> None:
     """Run in the subprocess: build the graph, run the suite, print one JSON line."""
     from bench.suite import run_suite
     from graph.convert import dataset_to_graph
     from synthetic import generate
+    from synthetic.params import profile as profile_params
 
     t0 = _now()
-    g = dataset_to_graph(generate(n, seed))
+    g = dataset_to_graph(generate(n, seed, profile_params(profile)))
     t_graph = _now() - t0
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     c0 = time.process_time()
@@ -106,9 +107,9 @@ def suite_child(n: int, seed: int) -> None:
     print("SUITE-RESULT " + json.dumps(res), flush=True)
 
 
-def bench_suite(n: int, seed: int, timeout: float) -> dict:
-    """The suite at ``n`` actors in a fresh interpreter (so its peak RSS is its own)."""
-    cmd = [sys.executable, str(RUN_SCRIPT), "--suite-child", str(n), "--seed", str(seed)]
+def bench_suite(n: int, seed: int, timeout: float, profile: str = "default") -> dict:
+    """The suite at ``n`` actors (generator profile ``profile``) in a fresh interpreter (so its peak RSS is its own)."""
+    cmd = [sys.executable, str(RUN_SCRIPT), "--suite-child", str(n), "--seed", str(seed), "--profile", profile]
     t0 = _now()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:

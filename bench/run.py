@@ -95,12 +95,16 @@ def run(args: argparse.Namespace) -> dict:
     from analysis.projection import actor_projection
     from graph.convert import dataset_to_graph
     from synthetic import describe, generate
+    from synthetic.params import profile
+
+    params = profile(args.profile)
 
     sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
     render_sizes = {int(x) for x in args.render_sizes.split(",") if x.strip()} if args.render_sizes else set()
     neo4j_why = "skipped (--no-neo4j)" if args.no_neo4j else _neo4j_available()
     res: dict[str, Any] = {
-        "started": dt.datetime.now().isoformat(timespec="seconds"), "seed": args.seed, "sizes": sizes,
+        "started": dt.datetime.now().isoformat(timespec="seconds"), "seed": args.seed, "profile": args.profile,
+        "sizes": sizes,
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "networkx": nx.__version__,
                     "load_start": [round(x, 2) for x in os.getloadavg()]},
@@ -112,7 +116,7 @@ def run(args: argparse.Namespace) -> dict:
         r: dict[str, Any] = {}
         _log(f"size {size:,}: generating")
         t0 = _now()
-        ds = generate(size, args.seed)
+        ds = generate(size, args.seed, params)
         r["generate_s"] = _now() - t0
         r["data"] = {**describe(ds), "records": len(ds)}
         _log(f"size {size:,}: {len(ds):,} records; SQLite")
@@ -125,7 +129,7 @@ def run(args: argparse.Namespace) -> dict:
             proj_for_betweenness = actor_projection(g)
         del g, ds
         _log(f"size {size:,}: analysis suite (subprocess)")
-        r["suite"] = bench_suite(size, args.seed, args.suite_timeout)
+        r["suite"] = bench_suite(size, args.seed, args.suite_timeout, args.profile)
         if size in render_sizes:
             _log(f"size {size:,}: network page in Chromium")
             r["render"] = _guard("render", bench_render, db)
@@ -135,7 +139,8 @@ def run(args: argparse.Namespace) -> dict:
             args.out.write_text(json.dumps(res, indent=2, default=str))
     if args.betweenness_actors:
         if proj_for_betweenness is None:
-            proj_for_betweenness = actor_projection(dataset_to_graph(generate(args.betweenness_actors, args.seed)))
+            ds_b = generate(args.betweenness_actors, args.seed, params)
+            proj_for_betweenness = actor_projection(dataset_to_graph(ds_b))
         _log(f"betweenness exact vs sampled at {args.betweenness_actors:,} actors")
         res["betweenness"] = _guard("betweenness", bench_betweenness, proj_for_betweenness, args.betweenness_k)
     res["machine"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -148,6 +153,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="actor counts, comma-separated")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", default="default", help="the generator's shape (synthetic.params.PROFILES): "
+                    "default, or horizon2020 (calibrated to all of Horizon 2020, e.g. --sizes 35871)")
     ap.add_argument("--out", type=Path, default=None, help="JSON file to write (folders are created)")
     ap.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j comparisons")
     ap.add_argument("--naive-records", type=int, default=1500, help="records the naive Neo4j loader sends per size")
@@ -168,7 +175,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.suite_child is not None:
-        suite_child(args.suite_child, args.seed)
+        suite_child(args.suite_child, args.seed, args.profile)
         return 0
     res = run(args)
     print_table(res)

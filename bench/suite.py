@@ -19,7 +19,7 @@ import networkx as nx
 
 from analysis.memo import share
 
-__all__ = ["STEPS", "run_suite"]
+__all__ = ["METHOD_STEPS", "STEPS", "run_suite"]
 
 
 def _m(name: str) -> Any:
@@ -80,6 +80,21 @@ STEPS: list[tuple[str, Callable[[dict], Any]]] = [
     ("export tables", lambda c: _m("export").actor_metrics(c["g"], communities=c.get("comm"), projection=c["proj"],
                                                            centrality=c.get("cent"))),
 ]
+
+
+#: The network methods (issue 16) with the defaults of their commands (`partnet countries`, `backbone`,
+#: `communities`, `cores`, `homophily`) and of the Cross-border page; `bench/methods.py` times them
+#: one by one, with the other tie weights, the stable-tie graph and the stability figure besides.
+METHOD_STEPS: list[tuple[str, Callable[[dict], Any]]] = [
+    ("countries", lambda c: (_m("countries").country_table(c["g"]), _m("countries").country_edges(c["g"]))),
+    ("backbone (newman, 0.05)", lambda c: _m("backbone").backbone_ties(
+        _m("tie_weights").weighted_projection(c["g"], "newman"), 0.05)),
+    ("leiden", lambda c: c.__setitem__("leiden", _m("leiden").leiden(c["proj"]))),
+    ("leiden labels", lambda c: _m("leiden").labelled_communities(c["proj"], c["leiden"])),
+    ("cores", lambda c: _m("cores").core_periphery(c["proj"])),
+    ("homophily", lambda c: _m("homophily").homophily(c["proj"])),
+]
+STEPS += METHOD_STEPS
 
 
 def run_suite(g: nx.MultiDiGraph, *, steps: list[tuple[str, Callable[[dict], Any]]] | None = None,

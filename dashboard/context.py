@@ -83,6 +83,32 @@ def _graph(_store: Store, version: str) -> nx.MultiDiGraph:
     return share(_store.read_graph())
 
 
+@st.cache_resource(show_spinner="Reading stored results…", max_entries=8)
+def _results(_store: Store, version: str, include_proposed: bool, read_only: bool, _g: nx.MultiDiGraph) -> Any:
+    # once per data version: the stored run (analysis.results), computed and written back when missing and the
+    # dashboard may write; the shared graph is primed with it, so the pages recompute none of it
+    import logging
+
+    from analysis.results import compute_results, results_params
+
+    try:
+        res = _store.read_results(results_params(include_proposed=include_proposed))
+        if res is None and not read_only:
+            res = compute_results(_g, version, include_proposed=include_proposed)
+            _store.write_results(res)
+    except (PartnetError, NotImplementedError) as e:
+        logging.getLogger(__name__).warning("stored results unavailable: %s", e)
+        return None
+    return res
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _stored_metrics(version: str, graph_key: str, _g: nx.MultiDiGraph, _res: Any) -> Any:
+    from analysis.results import stored_metrics
+
+    return stored_metrics(_g, _res)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _counts(_store: Store, version: str) -> dict[str, int]:
     return _store.counts()
@@ -194,7 +220,17 @@ class Ctx:
         """The whole property graph, proposals included (shared: never mutate it)."""
         if self._graph is None:
             self._graph = _graph(self.store, self.version)
+            res = self.results()
+            if res is not None:
+                from analysis.results import prime
+
+                prime(self._graph, res)  # once per graph object: a no-op when already primed
         return self._graph
+
+    def results(self) -> Any:
+        """The stored results of this data version (`analysis.results`; written back once per data version
+        unless read-only), or None; the shared graph is primed with them."""
+        return _results(self.store, self.version, self.include_proposed, self.read_only, self.whole_graph)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -303,7 +339,11 @@ class Ctx:
         return make
 
     def metrics(self) -> Any:
-        """`analysis.export.actor_metrics`: every actor with centralities, community, distance to a union."""
+        """`analysis.export.actor_metrics`: every actor with centralities, community, distance to a union
+        (read from the stored results when the store holds them for this data version)."""
+        res = self.results()
+        if res is not None:
+            return _stored_metrics(self.version, self.graph_key, self.graph, res)
         comm = self.communities()
         kw: dict[str, Any] = {"projection": self.projection,
                               "centrality": Named("centrality", self.centrality())}

@@ -18,7 +18,7 @@ import networkx as nx
 
 from dashboard.context import Communities, Ctx, Named
 
-__all__ = ["MEASURES", "Drawing", "NetworkChoice", "drawing", "prepare", "selection"]
+__all__ = ["MEASURES", "Drawing", "NetworkChoice", "drawing", "prepare", "selection", "weighted_base"]
 
 MEASURES = {"degree": "Degree (contacts)", "weighted_degree": "Weighted degree", "betweenness": "Betweenness",
             "closeness": "Closeness", "eigenvector": "Eigenvector", "pagerank": "PageRank"}
@@ -38,6 +38,8 @@ class NetworkChoice:
     period: tuple[int, int] | None = None
     min_weight: int = 1
     hide: bool = False
+    tie_weight: str = "count"
+    backbone: float | None = None
 
     def filters(self) -> Any:
         """The `analysis.projection.Filters` of the property graph (countries, partnerships, programmes, period)."""
@@ -57,6 +59,8 @@ def selection(ctx: Ctx, choice: NetworkChoice, comm: Communities) -> Named:
     shared partnerships + links >= 1. At 10,000 actors that saves two graph copies (seconds).
     """
     filters = choice.filters()
+    if choice.tie_weight != "count" or choice.backbone is not None:
+        return _weighted_selection(ctx, choice, comm, filters)
     proj = ctx.projection if filters.is_empty else ctx.named("analysis.projection:actor_projection",
                                                               filters=filters)
     if not (choice.families or choice.communities or choice.hide) and choice.min_weight <= 1:
@@ -64,6 +68,28 @@ def selection(ctx: Ctx, choice: NetworkChoice, comm: Communities) -> Named:
     return ctx.named("analysis.views:select_actors", on=proj, families=tuple(choice.families),
                      communities=tuple(choice.communities), membership=comm.membership,
                      min_weight=choice.min_weight, drop_isolates=choice.hide)
+
+
+def _weighted_selection(ctx: Ctx, choice: NetworkChoice, comm: Communities, filters: Any) -> Named:
+    """The selection on the re-weighted projection (`analysis.tie_weights`), optionally its backbone
+    (`analysis.backbone`); the minimum tie weight is then a minimum of shared partnerships."""
+    proj = weighted_base(ctx, choice)
+    if not (choice.families or choice.communities or choice.hide):
+        return proj
+    return ctx.named("analysis.views:select_actors", on=proj, families=tuple(choice.families),
+                     communities=tuple(choice.communities), membership=comm.membership, drop_isolates=choice.hide)
+
+
+def weighted_base(ctx: Ctx, choice: NetworkChoice) -> Named:
+    """The filtered projection with the chosen tie weight and stable-tie minimum, or its backbone.
+
+    With a backbone, the graph's ``graph`` attributes ``ties`` and ``kept`` say how many ties it keeps.
+    """
+    proj = ctx.named("analysis.tie_weights:weighted_projection", weight=choice.tie_weight, filters=choice.filters(),
+                     min_shared=choice.min_weight if choice.min_weight > 1 else None)
+    if choice.backbone is not None:
+        proj = ctx.named("analysis.backbone:backbone", on=proj, alpha=choice.backbone)
+    return proj
 
 
 @dataclass

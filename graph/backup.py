@@ -17,7 +17,8 @@ one read transaction on the source and one write transaction on the destination)
 Any other store (Neo4j) is backed up into the same kind of file with `backup_store`: its whole
 content is read in one read transaction and written to a staged partnet SQLite file, checked
 against the content's fingerprint, then renamed into place. `restore_store` validates such a
-file and replaces the store's content in one write transaction (`Neo4jStore.replace_all`).
+file and replaces the store's content in one write transaction. Both keep each record's dataset,
+the sources and the history (`graph.backup_provenance`).
 The server's own tools (``neo4j-admin database dump``/``load``, server stopped) remain the way
 to copy a whole Neo4j database with its indexes and users.
 """
@@ -345,8 +346,10 @@ def backup_store(store, dest: str | Path, *, overwrite: bool = False) -> BackupR
 
     The content is read once (`Store.read_dataset`, one read transaction on Neo4j), written to a
     staged SQLite file beside ``dest`` in one transaction, checked with `check_partnet_file` and
-    compared with the fingerprint of what was read, then renamed over ``dest``.
+    compared with the fingerprint of what was read, then renamed over ``dest``. Each record's
+    dataset, the sources and the history are kept (`graph.backup_provenance`).
     """
+    from graph.backup_provenance import provenance_fingerprint, read_snapshot, write_snapshot
     from graph.sqlite_store import SQLiteStore
 
     if isinstance(store, SQLiteStore):
@@ -354,14 +357,15 @@ def backup_store(store, dest: str | Path, *, overwrite: bool = False) -> BackupR
     dest = Path(dest).expanduser()
     if dest.exists() and not overwrite:
         raise StoreError(f"{dest} already exists; nothing was written", hint="choose another path or add --force")
-    ds = store.read_dataset()
-    expected = dataset_fingerprint(ds)
+    snap = read_snapshot(store)  # records, datasets, sources, history (one read transaction on Neo4j)
+    expected = dataset_fingerprint(snap.ds), provenance_fingerprint(snap)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staged = _staging_path(dest)
     _remove_staged(staged)
     try:
         with SQLiteStore(staged) as st:
-            st.write(ds)
+            write_snapshot(st, snap)
+            landed_provenance = provenance_fingerprint(read_snapshot(st))
         con = sqlite3.connect(staged, isolation_level=None)
         try:
             con.execute("PRAGMA journal_mode = DELETE")
@@ -369,7 +373,7 @@ def backup_store(store, dest: str | Path, *, overwrite: bool = False) -> BackupR
             con.close()
         _fsync_file(staged)
         result = check_partnet_file(staged)
-        if result.fingerprint != expected:
+        if (result.fingerprint, landed_provenance) != expected:
             raise StoreError(f"the backup of {store.info().location} read back differs from the store",
                              hint="report this as a bug; nothing was written")
         os.replace(staged, dest)
@@ -389,9 +393,11 @@ def restore_store(backup: str | Path, store) -> BackupResult:
     """Replace the content of any store by the backup file ``backup``; nothing changes unless all of it lands.
 
     SQLite: `restore_sqlite`. Otherwise (Neo4j): `check_partnet_file` validates the file first,
-    then `replace_all` deletes the old content and writes the backup's in one transaction, and
-    the store's fingerprint is compared with the backup's.
+    then the old content is deleted and the backup's written in one transaction with each record's
+    dataset, the sources and the history (`graph.backup_provenance.restore_snapshot`), and the
+    store's fingerprints (records and provenance) are compared with the backup's.
     """
+    from graph.backup_provenance import provenance_fingerprint, read_snapshot, restore_snapshot
     from graph.sqlite_store import SQLiteStore
 
     if isinstance(store, SQLiteStore):
@@ -400,10 +406,11 @@ def restore_store(backup: str | Path, store) -> BackupResult:
         return restore_sqlite(backup, path)
     checked = check_partnet_file(backup)
     with SQLiteStore(Path(backup).expanduser(), read_only=True) as src:
-        ds = src.read_dataset()
-    store.replace_all(ds)
-    landed = dataset_fingerprint(store.read_dataset())
-    if landed != checked.fingerprint:
+        snap = read_snapshot(src)
+    restore_snapshot(store, snap)
+    after = read_snapshot(store)
+    landed = dataset_fingerprint(after.ds)
+    if (landed, provenance_fingerprint(after)) != (checked.fingerprint, provenance_fingerprint(snap)):
         raise StoreError(f"restore into {store.info().location}: the content read back differs from the backup",
                          hint="report this as a bug; restore the backup again")
     return BackupResult(path=Path(store.info().location), counts=store.counts(), fingerprint=landed,

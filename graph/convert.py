@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graph.datasets import DEFAULT_DATASET, Owners
 from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
 
 __all__ = ["COLUMNS", "dataset_from_frames", "dataset_to_frames", "dataset_to_graph", "graph_to_dataset"]
@@ -35,7 +36,8 @@ _FLAG_TEXT = {"yes": True, "true": True, "1": True, "no": False, "false": False,
 _RECORD = {"actors": Actor, "partnerships": Partnership, "memberships": Membership, "funding": Funding, "links": Link}
 
 
-def dataset_to_graph(ds: Dataset) -> nx.MultiDiGraph:
+def dataset_to_graph(ds: Dataset, *, owners: Owners | None = None,
+                     sources: list[dict[str, Any]] | None = None) -> nx.MultiDiGraph:
     """Build the property graph of a dataset as a ``networkx.MultiDiGraph``.
 
     Nodes are keyed by record id and carry ``label`` (``"Actor"`` or ``"Partnership"``) and
@@ -43,39 +45,54 @@ def dataset_to_graph(ds: Dataset) -> nx.MultiDiGraph:
     (``MEMBER_OF``, ``FUNDS``, ``LINKED_TO``, ``PART_OF``) and the relationship's
     properties; the edge key is the type, plus the programme for ``FUNDS`` and the kind for
     ``LINKED_TO`` so that parallel ties stay distinct.
+
+    Provenance (what `graph.store.Store.read_graph` passes): with ``owners`` (table -> record key
+    -> dataset, `Store.read_state`) every node and edge also carries ``dataset`` (a ``PART_OF``
+    edge its partnership's); with ``sources`` (`Store.read_sources`) the graph carries them as
+    ``g.graph["sources"]``. This is how exports and the report learn the provenance without
+    importing a store: the graph is the only thing handed to the analysis layer.
     """
     g = nx.MultiDiGraph()
+    if sources is not None:
+        g.graph["sources"] = [dict(s) for s in sources]
+    own = owners or {}
+
+    def tag(table: str, key: tuple[Any, ...]) -> dict[str, str]:
+        name = own.get(table, {}).get(key) if owners is not None else None
+        return {"dataset": name or DEFAULT_DATASET} if owners is not None else {}
+
     for a in ds.actors:
-        g.add_node(a.id, label="Actor", **a.as_dict())
+        g.add_node(a.id, label="Actor", **a.as_dict(), **tag("actors", a.key))
     for p in ds.partnerships:
-        g.add_node(p.id, label="Partnership", **p.as_dict())
+        g.add_node(p.id, label="Partnership", **p.as_dict(), **tag("partnerships", p.key))
     for p in ds.partnerships:
         if p.parent_id:
-            g.add_edge(p.id, p.parent_id, key="PART_OF", type="PART_OF")
+            g.add_edge(p.id, p.parent_id, key="PART_OF", type="PART_OF", **tag("partnerships", p.key))
     for m in ds.memberships:
         g.add_edge(m.actor_id, m.partnership_id, key="MEMBER_OF", type="MEMBER_OF",
-                   role=m.role, source=m.source, section=m.section)
+                   role=m.role, source=m.source, section=m.section, **tag("memberships", m.key))
     for f in ds.funding:
         props = f.as_dict()
         del props["funder_id"], props["recipient_id"]
-        g.add_edge(f.funder_id, f.recipient_id, key=f"FUNDS:{f.programme}", type="FUNDS", **props)
+        g.add_edge(f.funder_id, f.recipient_id, key=f"FUNDS:{f.programme}", type="FUNDS", **props,
+                   **tag("funding", f.key))
     for lk in ds.links:
         g.add_edge(lk.source_id, lk.target_id, key=f"LINKED_TO:{lk.kind}", type="LINKED_TO",
-                   kind=lk.kind, year=lk.year, source=lk.source, section=lk.section)
+                   kind=lk.kind, year=lk.year, source=lk.source, section=lk.section, **tag("links", lk.key))
     return g
 
 
 def graph_to_dataset(g: nx.MultiDiGraph) -> Dataset:
-    """Inverse of `dataset_to_graph` (used by exports and tests)."""
+    """Inverse of `dataset_to_graph` (used by exports and tests); the ``dataset`` tags are left out."""
     ds = Dataset()
     for _, d in g.nodes(data=True):
-        props = {k: v for k, v in d.items() if k not in ("label", "family")}
+        props = {k: v for k, v in d.items() if k not in ("label", "family", "dataset")}
         if d.get("label") == "Actor":
             ds.actors.append(Actor(**{**props, "aliases": tuple(props.get("aliases") or ())}))
         elif d.get("label") == "Partnership":
             ds.partnerships.append(Partnership(**props))
     for u, v, d in g.edges(data=True):
-        props = {k: val for k, val in d.items() if k != "type"}
+        props = {k: val for k, val in d.items() if k not in ("type", "dataset")}
         t = d.get("type")
         if t == "MEMBER_OF":
             ds.memberships.append(Membership(actor_id=u, partnership_id=v, **props))

@@ -13,6 +13,8 @@ __all__ = [
     "CONSTRAINTS",
     "DATASET_COUNTS",
     "DELETE_ACTORS",
+    "DELETE_ALL_HISTORY",
+    "DELETE_ALL_SOURCES",
     "DELETE_FUNDING",
     "DELETE_LINKS",
     "DELETE_MEMBERSHIPS",
@@ -23,6 +25,8 @@ __all__ = [
     "MIGRATE_DATASETS_RELS",
     "READ_HISTORY",
     "READ_SOURCES",
+    "RESTORE_HISTORY",
+    "SET_HISTORY_SEQ",
 ]
 
 CONSTRAINTS = (
@@ -60,6 +64,15 @@ SET m.history_seq = coalesce(m.history_seq, 0) + 1
 CREATE (h:PartnetHistory {seq: m.history_seq, at: $at, action: $action, dataset: $dataset, files: $files,
                           counts: $counts, version: $version})
 """
+# Restore (graph.neo4j_datasets.replace_snapshot): the history comes back with its seq.
+DELETE_ALL_SOURCES = "MATCH (s:PartnetSource) DELETE s"
+DELETE_ALL_HISTORY = "MATCH (h:PartnetHistory) DELETE h"
+RESTORE_HISTORY = """
+UNWIND $rows AS row
+CREATE (h:PartnetHistory {seq: row.seq, at: row.at, action: row.action, dataset: row.dataset, files: row.files,
+                          counts: row.counts, version: row.version})
+"""
+SET_HISTORY_SEQ = "MERGE (m:PartnetMeta {key: 'meta'}) SET m.history_seq = $seq"
 READ_HISTORY = (
     "MATCH (h:PartnetHistory) RETURN h.seq AS seq, h.at AS at, h.action AS action, h.dataset AS dataset, "
     "h.files AS files, h.counts AS counts, h.version AS version ORDER BY h.seq"

@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph import cypher_datasets as cq
-from graph.cypher import MIGRATE_STATUS, READ_VERSION
+from graph.cypher import DELETE_ALL, MIGRATE_STATUS, READ_VERSION
 from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
 from graph.history import entry
 from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
@@ -23,7 +23,8 @@ from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
 #: a `graph.neo4j_store.Neo4jStore` (not imported: that module imports this one)
 Neo4jStore = Any
 
-__all__ = ["apply", "dataset_counts", "migrate", "read_history", "read_sources", "read_state", "records_from_raw"]
+__all__ = ["apply", "dataset_counts", "migrate", "read_history", "read_snapshot", "read_sources", "read_state",
+           "records_from_raw", "replace_snapshot"]
 
 _DELETE = (("links", cq.DELETE_LINKS), ("funding", cq.DELETE_FUNDING), ("memberships", cq.DELETE_MEMBERSHIPS),
            ("partnerships", cq.DELETE_PARTNERSHIPS), ("actors", cq.DELETE_ACTORS))
@@ -102,16 +103,60 @@ def _add_history(tx: ManagedTransaction, e: dict[str, Any]) -> None:
            version=e.get("version", "")).consume()
 
 
+def _decoded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for r in rows:
+        r["files"] = json.loads(r["files"] or "[]")
+        r["counts"] = json.loads(r["counts"] or "{}")
+    return rows
+
+
 def read_history(store: Neo4jStore) -> list[dict[str, Any]]:
     """History entries, oldest first."""
     def tx_fn(tx: ManagedTransaction) -> list[dict[str, Any]]:
         return [r.data() for r in tx.run(cq.READ_HISTORY)]
 
-    rows = store._run("read history", tx_fn)
-    for r in rows:
-        r["files"] = json.loads(r["files"] or "[]")
-        r["counts"] = json.loads(r["counts"] or "{}")
-    return rows
+    return _decoded(store._run("read history", tx_fn))
+
+
+def read_snapshot(store: Neo4jStore) -> tuple[Dataset, Owners, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records, their datasets, the sources and the history, read in ONE read transaction (for backups)."""
+    def tx_fn(tx: ManagedTransaction) -> tuple[Any, ...]:
+        raw = store._read_tx(tx)
+        return raw, [r.data() for r in tx.run(cq.READ_SOURCES)], [r.data() for r in tx.run(cq.READ_HISTORY)]
+
+    raw, sources, history = store._run("read", tx_fn)
+    ds, owners = records_from_raw(raw)
+    return ds, owners, sources, _decoded(history)
+
+
+def replace_snapshot(store: Neo4jStore, ds: Dataset, owners: dict[str, list[str]], sources: list[dict[str, Any]],
+                     history: list[dict[str, Any]]) -> None:
+    """Delete every record, source and history entry and write these in ONE write transaction (restore).
+
+    ``owners`` gives the dataset of each record of ``ds`` in order; history entries keep their ``seq``
+    and the meta node's counter continues after the largest. Raises `graph.neo4j_store._Missing`
+    (nothing changed) on a dangling reference.
+    """
+    store._check_writable()
+    plan = store._rows(ds, owners)
+    by_dataset: dict[str, list[dict[str, str]]] = {}
+    for s in sources:
+        by_dataset.setdefault(str(s["dataset"]), []).append(
+            {c: str(s.get(c) or "") for c in ("id", "title", "file", "description")})
+    entries = [{"seq": int(e["seq"]), "at": e["at"], "action": e["action"], "dataset": e["dataset"],
+                "files": json.dumps(e.get("files") or []), "counts": json.dumps(e.get("counts") or {}),
+                "version": e.get("version", "")} for e in history]
+
+    def tx_fn(tx: ManagedTransaction) -> None:
+        for q in (DELETE_ALL, cq.DELETE_ALL_SOURCES, cq.DELETE_ALL_HISTORY):
+            tx.run(q).consume()
+        store._write_tx(tx, plan)
+        for name, rows in by_dataset.items():
+            tx.run(cq.MERGE_SOURCES, dataset=name, rows=rows).consume()
+        tx.run(cq.RESTORE_HISTORY, rows=entries).consume()
+        tx.run(cq.SET_HISTORY_SEQ, seq=max((e["seq"] for e in entries), default=0)).consume()
+
+    store._run("restore", tx_fn, write=True)
 
 
 def read_sources(store: Neo4jStore) -> list[dict[str, Any]]:

@@ -30,10 +30,12 @@ from neo4j import exceptions as neo4j_exc
 
 from graph import cypher
 from graph import neo4j_datasets as nd
+from graph import results_neo4j as rn
 from graph.config import Neo4jSettings
 from graph.datasets import DEFAULT_DATASET, Change, Owners
 from graph.errors import IntegrityError, ReadOnlyError, StoreAuthError, StoreError, StoreUnavailable
 from graph.model import Dataset
+from graph.results import StoredResults, params_key
 from graph.store import COUNT_KEYS, Store, StoreInfo
 
 __all__ = ["COMMIT_EVERY_ENV", "DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "Neo4jStore"]
@@ -48,8 +50,9 @@ _TX_MEMORY_CODE = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 #: URI schemes of the Bolt protocol (the driver's HTTP preview is not supported).
 _BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
-#: 1: actors and partnerships; 2: partnership status and members_complete; 3: datasets, sources, history.
-SCHEMA_VERSION = 3
+#: 1: actors and partnerships; 2: partnership status and members_complete; 3: datasets, sources, history;
+#: 4: stored analysis results (partnet_* properties, PartnetRun).
+SCHEMA_VERSION = 4
 
 
 class _Missing(Exception):
@@ -210,6 +213,7 @@ class Neo4jStore(Store):
                                  f"partnet ({SCHEMA_VERSION})", hint="upgrade partnet")
             if stored < SCHEMA_VERSION:
                 nd.migrate(self, stored, self.legacy_dataset)
+                rn.migrate(self)
             self._driver.execute_query(cypher.SCHEMA_VERSION_WRITE, version=SCHEMA_VERSION,
                                        database_=self.settings.database)
         except (neo4j_exc.Neo4jError, neo4j_exc.DriverError, OSError) as e:
@@ -432,6 +436,15 @@ class Neo4jStore(Store):
             listed = "; ".join(f"{m.table}.{x}" for x in m.missing)
             raise IntegrityError(f"unknown ids referenced: {listed}; nothing was written",
                                  hint="add the missing actors/partnerships to the import, or fix the ids") from None
+
+    def write_results(self, results: StoredResults) -> None:
+        """Keep ``results`` as ``partnet_*`` properties and a ``PartnetRun`` node (`graph.results_neo4j`)."""
+        self._check_writable()
+        rn.write(self, results)
+
+    def read_results(self, params: dict) -> StoredResults | None:
+        """The results stored for ``params`` at the current data version, or None."""
+        return rn.read(self, params_key(params), self.data_version())
 
     def read_history(self) -> list[dict]:
         """History entries, oldest first."""

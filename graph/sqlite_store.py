@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from graph import results_sqlite as rs
 from graph import sqlite_datasets as sd
 from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
 from graph.errors import IntegrityError, ReadOnlyError, StoreError, StoreUnavailable
 from graph.history import entry
 from graph.model import Dataset
+from graph.results import StoredResults, params_key
 from graph.store import COUNT_KEYS, Store, StoreInfo
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
@@ -71,6 +73,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     # Datasets, sources and the import history (issue 13; graph.sqlite_datasets).
     4: sd.MIGRATION,
+    # Stored analysis results (issue 17; graph.results_sqlite).
+    5: rs.MIGRATION,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 #: Seconds a write waits for another process's write transaction before giving up (PARTNET_LOCK_TIMEOUT).
@@ -372,6 +376,19 @@ class SQLiteStore(Store):
                                  "or already stored") from None
         except sqlite3.Error as e:
             raise self._error(e, "write to") from None
+
+    def write_results(self, results: StoredResults) -> None:
+        """Keep ``results`` in one transaction (`graph.results_sqlite.write`); the data version is unchanged."""
+        self._check_writable()
+        try:
+            with self._transaction() as con:
+                rs.write(con, results, self.data_version())
+        except sqlite3.Error as e:
+            raise self._error(e, "write results to") from None
+
+    def read_results(self, params: dict) -> StoredResults | None:
+        """The results stored for ``params`` at the current data version, or None."""
+        return self._query(lambda con: rs.read(con, params_key(params), self.data_version()))
 
     def _query(self, fn):
         try:

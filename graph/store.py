@@ -16,6 +16,7 @@ import pandas as pd
 from graph.convert import dataset_to_frames, dataset_to_graph
 from graph.datasets import Change, Owners
 from graph.model import Dataset
+from graph.results import StoredResults
 
 __all__ = ["COUNT_KEYS", "Store", "StoreInfo"]
 
@@ -84,14 +85,34 @@ class Store(abc.ABC):
         """Dataset name -> records per table (``actors``, ``partnerships``, ...)."""
         raise NotImplementedError
 
+    # -- stored analysis results (see graph.results) ------------------------------------
+    def write_results(self, results: StoredResults) -> None:
+        """Keep ``results`` (computed on ``results.data_version``) in ONE transaction, replacing the run of the
+        same parameters; never changes the data version. Raises `graph.errors.ReadOnlyError` when read-only and
+        `graph.datasets.StaleStateError` when the data changed since."""
+        raise NotImplementedError
+
+    def read_results(self, params: dict) -> StoredResults | None:
+        """The results stored for ``params`` at the current data version, or None (never stale ones)."""
+        raise NotImplementedError
+
     # -- reading -------------------------------------------------------------------
     @abc.abstractmethod
     def read_dataset(self) -> Dataset:
         """Every stored record, as typed records."""
 
     def read_graph(self) -> nx.MultiDiGraph:
-        """The whole graph as a ``networkx.MultiDiGraph`` with every property (see `graph.convert`)."""
-        return dataset_to_graph(self.read_dataset())
+        """The whole graph as a ``networkx.MultiDiGraph`` with every property (see `graph.convert`).
+
+        Every node and edge carries its ``dataset`` and ``g.graph["sources"]`` holds the stored
+        source documents (`read_sources`), so exports and the report can show the provenance.
+        """
+        try:
+            ds, owners = self.read_state()
+            sources = self.read_sources()
+        except NotImplementedError:  # a store without datasets
+            return dataset_to_graph(self.read_dataset())
+        return dataset_to_graph(ds, owners=owners, sources=sources)
 
     def read_frames(self) -> dict[str, pd.DataFrame]:
         """The whole graph as one data frame per table, in the import format's columns."""

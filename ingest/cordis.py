@@ -43,6 +43,7 @@ from ingest.countries import country_code
 from ingest.errors import FileProblem
 from ingest.format import header_key
 from ingest.normalise import CellError, ParsedTable, clean_text, parse_amount
+from ingest.progress import RowProgress
 from ingest.readers import RawTable, open_csv, open_workbook
 from ingest.report import Report
 
@@ -222,18 +223,11 @@ def load_cordis(path: Path, report: Report, *, progress: bool = False,
         report.error(code, message, hint, file=label, table="organisations", row=rownum, column=column,
                      value="" if value is None else str(value))
 
-    bar = None
-    if progress and (raw.total is None or raw.total > 5000):
-        import sys
-
-        from tqdm import tqdm
-
-        bar = tqdm(total=raw.total, desc="cordis", unit=" rows", file=sys.stderr, mininterval=0.5, leave=False)
+    bar = RowProgress(progress, raw.total, "cordis")
     n_rows = 0
     try:
         for rownum, cells in raw.rows:
-            if bar is not None:
-                bar.update(1)
+            bar.update()
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
             n_rows += 1
@@ -314,8 +308,7 @@ def load_cordis(path: Path, report: Report, *, progress: bool = False,
     except FileProblem as e:
         report.error(e.code, e.message, e.hint, file=label, table="organisations", row=e.row)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         raw.close()
     if n_rows == 0:
         report.error("no-records", "the organisations file has a header but no rows",

@@ -19,7 +19,6 @@ The converter of each column type is in `ingest.converters`. This module reads w
 
 from __future__ import annotations
 
-import sys
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ingest.converters import MAX_ID_LENGTH, MAX_TEXT_LENGTH, converter, currenc
 from ingest.errors import FileProblem
 from ingest.format import Table, header_key
 from ingest.numbers import format_amount, parse_amount, parse_flag, parse_year
+from ingest.progress import PROGRESS_THRESHOLD, RowProgress
 from ingest.readers import RawTable
 from ingest.report import Report
 from ingest.text import CellError, clean_text, fold
@@ -198,18 +198,12 @@ def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: boo
     cell = _Cell(report, raw.file, spec.name)
     orphan_reported = False
     rows = raw.rows
-    bar = None
-    if progress and (raw.total is None or raw.total > PROGRESS_THRESHOLD):
-        from tqdm import tqdm
-
-        bar = tqdm(total=raw.total, desc=f"{spec.name}", unit=" rows", file=sys.stderr, mininterval=0.5,
-                   leave=False, dynamic_ncols=True)
+    bar = RowProgress(progress, raw.total, spec.name)
     out_rows = out.rows
     bad = out.bad
     try:
         for rownum, cells in rows:
-            if bar is not None:
-                bar.update(1)
+            bar.update()
             if _is_blank(cells):
                 continue
             i = len(out_rows)
@@ -247,8 +241,7 @@ def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: boo
     except FileProblem as e:
         report.error(e.code, e.message, e.hint, file=raw.file, table=spec.name, row=e.row)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         raw.close()
     missing_required = any(c not in positions for c in spec.required_columns)
     if not out_rows and not missing_required:
@@ -264,6 +257,3 @@ def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: boo
         out.bad.update(range(len(out_rows)))
     return out
 
-
-#: Tables longer than this get a progress bar (when asked for).
-PROGRESS_THRESHOLD = 5000

@@ -12,6 +12,7 @@ import math
 import re
 from typing import Any
 
+from ingest.hints import amount_with_currency, year_range
 from ingest.text import EDGE_INVISIBLE, CellError, Warn, clean_text, fold
 
 __all__ = ["YEAR_MAX", "YEAR_MIN", "format_amount", "parse_amount", "parse_flag", "parse_year"]
@@ -42,6 +43,8 @@ def parse_year(raw: Any, warn: Warn) -> int | None:
         if not s:
             return None
         if not _YEAR.fullmatch(s):
+            if (rng := year_range(s)) is not None:
+                raise rng
             hint = "write the year as four digits, e.g. 2005"
             if re.fullmatch(r"[\dOoIl]{4}", s):
                 hint += " (the letter O or I/l was typed instead of a digit)"
@@ -105,7 +108,7 @@ def parse_amount(raw: Any, *, decimal: str | None = None) -> float | None:
     if s.isdigit():
         return _finite(float(s))
     if not re.fullmatch(r"[\d.,]+", s) or not s[0].isdigit() or not s[-1].isdigit():
-        raise CellError("bad-amount", "not an amount", _AMOUNT_HINT)
+        raise amount_with_currency(s, parse_amount) or CellError("bad-amount", "not an amount", _AMOUNT_HINT)
     dots, commas = s.count("."), s.count(",")
     if dots and commas:
         dec = "." if s.rfind(".") > s.rfind(",") else ","

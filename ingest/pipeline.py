@@ -22,6 +22,7 @@ from graph.store import Store
 from ingest.cordis import find_cordis_files, is_cordis_header, load_cordis
 from ingest.errors import FileProblem, ValidationError
 from ingest.format import RECORD_TABLES, TABLES, header_key, table
+from ingest.hints import did_you_mean
 from ingest.normalise import ParsedTable, normalise_table
 from ingest.readers import RawTable, Workbook, open_csv, open_workbook
 from ingest.report import Report
@@ -250,7 +251,10 @@ def _load_csv(path: Path, st: _Reading) -> None:
             name = header_key(f.stem)
             if name not in {t.name for t in TABLES}:
                 if f.suffix.lower() == ".csv":
-                    report.warning("unknown-table", "unknown table; the file is ignored",
+                    guess = did_you_mean(f.stem, [t.name for t in TABLES])
+                    report.warning("unknown-table", "unknown table; the file is ignored" +
+                                   (f": did you mean {guess}?" if guess else ""),
+                                   f"rename the file to {guess}.csv" if guess else
                                    f"the tables are: {', '.join(t.name for t in TABLES)}", file=str(f))
                 continue
             if name in files:
@@ -294,7 +298,10 @@ def _load_workbook(path: Path, st: _Reading) -> None:
                     continue
                 sheets[key] = sheet
             elif sheet.strip().upper() != README_SHEET:
-                report.warning("unknown-table", f"unknown sheet {sheet!r} is ignored",
+                guess = did_you_mean(sheet, names)
+                report.warning("unknown-table", f"unknown sheet {sheet!r} is ignored" +
+                               (f": did you mean {guess}?" if guess else ""),
+                               f"rename the sheet to {guess}" if guess else
                                f"the sheets are: {', '.join(t.name for t in TABLES)}", file=label)
         for t in TABLES:
             if t.name not in sheets:

@@ -27,6 +27,7 @@ from typing import Any
 
 from ingest.errors import FileProblem
 from ingest.format import header_key
+from ingest.hints import foreign_delimiter
 
 __all__ = ["RawTable", "Workbook", "detect_encoding", "open_csv", "open_workbook", "sniff_delimiter"]
 
@@ -196,6 +197,10 @@ def sniff_delimiter(sample: str, known_columns: Iterable[str]) -> str:
         n_known = sum(1 for h in rows[0] if header_key(h) in known)
         consistent = all(len(r) == width for r in rows[1:50])
         scores[d] = (n_known, width, consistent)
+    if not scores or max(sc[0] for sc in scores.values()) == 0:
+        seen = foreign_delimiter(text, known)
+        if seen is not None:
+            raise FileProblem(seen.code, seen.message, seen.hint, row=1)
     if not scores:
         return ","
     if len(scores) == 1:

@@ -39,7 +39,10 @@ def _synonyms() -> dict[str, dict[str, str]]:
             vocab, value = row["vocabulary"], row["value"]
             if vocab not in table or value not in VOCABULARIES[vocab]:
                 raise RuntimeError(f"{_SYNONYMS_FILE}: bad row {row}")  # a packaging bug, caught by the tests
-            table[vocab].setdefault(fold(row["synonym"]), value)
+            key = fold(row["synonym"])
+            if table[vocab].get(key, value) != value:  # one spelling, two values: a packaging bug too
+                raise RuntimeError(f"{_SYNONYMS_FILE}: {row['synonym']!r} maps to {table[vocab][key]!r} and {value!r}")
+            table[vocab][key] = value
     return table
 
 

@@ -42,17 +42,19 @@ _DROP_FIRST = ("eigenvector", "pagerank", "weighted_degree", "constraint", "effe
 
 
 def build_sections(g, names: list[str], *, top: int, rules, include_proposed: bool = False,
-                   min_members: int = 2) -> dict[str, pd.DataFrame]:
+                   min_members: int = 2, projection=None) -> dict[str, pd.DataFrame]:
     """The frames of the sections ``names`` (headline tables and rules), each with ``attrs`` ``shown``,
     ``total`` and ``note`` (the note states the basis of composition findings and whether proposed
-    partnerships were analysed)."""
+    partnerships were analysed). ``projection``: the actor graph to use (e.g. re-weighted by
+    `analysis.tie_weights`), else the projection of the analysed graph."""
     from analysis.basis import basis_words
     from analysis.gaps import check_rules
     from analysis.headline import headline
     from analysis.status import analysed_graph
 
     out: dict[str, pd.DataFrame] = {}
-    findings = (headline(g, top=top, include_proposed=include_proposed, min_members=min_members)
+    findings = (headline(g, top=top, include_proposed=include_proposed, min_members=min_members,
+                         projection=projection)
                 if set(names) - {"rules"} else {})
     for name in names:
         if name == "rules":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -66,8 +67,17 @@ def store() -> None:
 def store_info(store_kind: str | None, db_path: str | None) -> None:
     """Say which store is used, where it is (path or URI, never the password) and what it holds."""
     from graph.backends import open_store
+    from graph.config import default_sqlite_path
+    from graph.config import store_kind as resolve_kind
     from graph.history import dataset_lines
 
+    path = Path(db_path).expanduser() if db_path else default_sqlite_path()
+    if resolve_kind(store_kind) == "sqlite" and not path.exists() and _creatable(path):
+        click.echo("store:          sqlite")
+        click.echo(f"location:       {path.resolve()} (not created yet: `partnet ingest PATH` creates it)")
+        click.echo("holds:          nothing")
+        return
+    # an existing store is opened as before (so an older one is upgraded: the hint of graph.sqlite_store)
     with open_store(store_kind, path=db_path) as st:
         info = st.info()
         st_datasets = dataset_lines(st)
@@ -83,6 +93,16 @@ def store_info(store_kind: str | None, db_path: str | None) -> None:
         click.echo(f"  {line}")
 
 
+def _creatable(path: Path) -> bool:
+    """Whether ``path`` could be created: its nearest existing ancestor is a writable folder."""
+    import os
+
+    parent = path.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    return parent.is_dir() and os.access(parent, os.W_OK)
+
+
 #: Modules that add commands to the group, one per stage (each defines ``register(cli)``).
 _COMMAND_MODULES = (
     "partnet.commands_ingest",
@@ -93,6 +113,7 @@ _COMMAND_MODULES = (
     "partnet.commands_generate",
     "partnet.commands_store",
     "partnet.commands_datasets",
+    "partnet.commands_methods",
 )
 
 

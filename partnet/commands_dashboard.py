@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
 
-__all__ = ["register", "serve_command", "serve_env"]
+__all__ = ["register", "run_child", "serve_command", "serve_env"]
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 
@@ -65,7 +67,7 @@ def register(cli: click.Group) -> None:
                   help="Hide upload and ingest, and open the store read-only (also PARTNET_READ_ONLY=1).")
     @friendly_errors
     def serve(store_kind: str | None, db_path: str | None, host: str, port: int, read_only: bool) -> None:
-        """Open the dashboard on the store: http://HOST:PORT (Ctrl-C stops it).
+        """Open the dashboard on the store: http://HOST:PORT (Ctrl-C or SIGTERM stops it).
 
         The store is the one `partnet store info` describes (--store/--db, else PARTNET_STORE and
         PARTNET_DB); nothing is fetched from the internet.
@@ -74,8 +76,41 @@ def register(cli: click.Group) -> None:
 
         env = serve_env(resolve_kind(store_kind), db_path, read_only)
         click.echo(f"partnet dashboard on http://{host}:{port} (Ctrl-C to stop)", err=True)
-        try:
-            code = subprocess.call(serve_command(host, port), env=env)
-        except KeyboardInterrupt:
-            code = 0
-        sys.exit(code)
+        sys.exit(run_child(serve_command(host, port), env))
+
+
+def run_child(cmd: list[str], env: dict[str, str], grace: float = 10.0) -> int:
+    """Run the dashboard process ``cmd`` until it ends; SIGTERM, SIGHUP and Ctrl-C stop it too.
+
+    The signal is passed on to the child (SIGTERM), which gets ``grace`` seconds to close its
+    port before it is killed; so ``kill PID`` on ``partnet serve`` leaves no dashboard running
+    and frees the port. Returns the exit code to leave with (0 after a stop asked for).
+    """
+    child = subprocess.Popen(cmd, env=env)
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+        if child.poll() is None:
+            child.terminate()
+
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    deadline = None
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=0.5)
+                break
+            except KeyboardInterrupt:
+                stop(signal.SIGINT, None)
+            except subprocess.TimeoutExpired:
+                if stopping:
+                    deadline = deadline or time.monotonic() + grace
+                    if time.monotonic() > deadline:
+                        child.kill()
+                        code = child.wait()
+                        break
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    return 0 if stopping else code

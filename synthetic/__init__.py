@@ -28,6 +28,12 @@ Horizon 2020 participations):
 - start and end years (some partnerships still running), explicit bilateral links (many
   cross-border), and a ``parent_id`` hierarchy of partnerships inside networks.
 
+Named profiles (`PROFILES`, ``partnet generate --profile``): ``default`` is the shape above;
+``horizon2020`` is calibrated to the figures of all of Horizon 2020 (`synthetic.params.HORIZON2020_TARGETS`,
+checked by `network_figures`): 61 % single-member partnerships (individual grants), a share of
+"solo" actors holding only those (so 12 % of actors have no tie), consortia of about ten across
+countries capped at 186, activity weights heavy enough for a few hubs in thousands of projects.
+
 Modules: `synthetic.params` (`Params` and the reference tables), `synthetic.actors`,
 `synthetic.memberships`, `synthetic.partnerships`, `synthetic.funding`, `synthetic.links` (the
 stages; `synthetic.generator` runs them in draw order: `generate_frames`, `generate`),
@@ -48,16 +54,18 @@ from __future__ import annotations
 
 from synthetic.files import write_csv_folder
 from synthetic.generator import generate, generate_frames
-from synthetic.params import COUNTRIES, PROGRAMMES, TYPE_WEIGHTS, Params
-from synthetic.shape import describe
+from synthetic.params import COUNTRIES, PROFILES, PROGRAMMES, TYPE_WEIGHTS, Params
+from synthetic.shape import describe, network_figures
 
 __all__ = [
     "COUNTRIES",
+    "PROFILES",
     "PROGRAMMES",
     "TYPE_WEIGHTS",
     "Params",
     "describe",
     "generate",
     "generate_frames",
+    "network_figures",
     "write_csv_folder",
 ]

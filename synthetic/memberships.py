@@ -85,10 +85,12 @@ def draw_memberships(rng: np.random.Generator, people: Population, p: Params) ->
     # -- partnerships: sizes, cross-border, countries of the member slots ----------------------
     target = p.memberships_per_actor * n * 1.03  # a few drawn memberships are duplicates, dropped later
     mu = np.log(p.size_median)
-    est = int(target / 3) + 100  # generous: the mean size is above 3
+    est = int(target / 3) + 100 if p.single_share <= 0 else int(target) + 100  # generous: enough sizes
     body = np.maximum(2, np.rint(rng.lognormal(mu, p.size_sigma, size=est))).astype(np.int64)
     tail = np.minimum(p.max_size, np.rint(15 * (rng.pareto(p.tail_alpha, size=est) + 1))).astype(np.int64)
     sizes = np.where(rng.random(est) < p.network_share, tail, body)
+    if p.single_share > 0:  # individual grants: one member (drawn only then, so other profiles are unchanged)
+        sizes = np.where(rng.random(est) < p.single_share, 1, sizes)
     cut = int(np.searchsorted(np.cumsum(sizes), target)) + 1
     sizes = sizes[:cut]
     n_p = len(sizes)
@@ -96,7 +98,7 @@ def draw_memberships(rng: np.random.Generator, people: Population, p: Params) ->
     # bigger partnerships cross borders more often; calibrated so the overall share is about cross_border_share
     rel = np.where(sizes >= 40, 5.0, np.where(sizes >= 12, 2.0, 1.0))
     cb_prob = rel * p.cross_border_share / rel.mean()
-    cross = (rng.random(n_p) < np.clip(cb_prob, 0, 1)) & (n_c >= 2)
+    cross = (rng.random(n_p) < np.clip(cb_prob, 0, 1)) & (n_c >= 2) & (sizes >= 2)
     sizes = np.where(cross, np.maximum(sizes, 2), sizes)
     dom_w = actors_per_c[:n_c] / actors_per_c[:n_c].sum()
     home = np.where(cross, eu, rng.choice(n_c, size=n_p, p=dom_w))
@@ -127,25 +129,21 @@ def draw_memberships(rng: np.random.Generator, people: Population, p: Params) ->
     grp_start = np.searchsorted(a_country[by_c], np.arange(n_c + 1), side="left")
     grp_end = np.searchsorted(a_country[by_c], np.arange(n_c + 1), side="right")
     slot_actor = np.full(len(slot_p), -1, dtype=np.int64)
+    step1 = active
+    if p.solo_share > 0:
+        # 0. "solo" actors (a share of the active ones) take a single-member partnership of their
+        # country and are never drawn again: they end with no tie, like the holders of individual grants
+        solo = active & (rng.random(n) < p.solo_share)
+        single_slot = np.flatnonzero(sizes[slot_p] == 1)
+        taken, _ = _one_slot_each(rng, by_c[solo[by_c]], a_country, single_slot, slot_c, n_c, slot_actor)
+        weight = np.where(np.isin(np.arange(n), taken), 0.0, weight)
+        step1 = active & (weight > 0)
     # 1. every active actor gets one slot of its own country (so at most isolated_share is isolated)
-    act_by_c = by_c[active[by_c]]
-    act_c = a_country[act_by_c]
-    act_start = np.searchsorted(act_c, np.arange(n_c + 1), side="left")
-    act_rank = np.arange(len(act_by_c)) - act_start[act_c]
-    slot_order = np.lexsort((rng.random(len(slot_p)), slot_c))
-    sc = slot_c[slot_order]
-    slot_start = np.searchsorted(sc, np.arange(n_c + 1), side="left")
-    slot_count = np.bincount(sc, minlength=n_c + 1)
-    s_rank = np.arange(len(sc)) - slot_start[sc]
-    take = s_rank < np.bincount(act_c, minlength=n_c + 1)[sc]
-    slot_actor[slot_order[take]] = act_by_c[act_start[sc[take]] + s_rank[take]]
-    # actors of a country with fewer slots than actors join a random slot's partnership of their country
-    fits = act_rank < slot_count[act_c]
-    extra_a = act_by_c[~fits]
-    extra_c = act_c[~fits]
-    has_slot = slot_count[extra_c] > 0
+    free1 = np.flatnonzero(slot_actor < 0)
+    _, (extra_a, extra_c, has_slot, slot_start, slot_count, s_order) = _one_slot_each(
+        rng, by_c[step1[by_c]], a_country, free1, slot_c, n_c, slot_actor)
     pos = slot_start[extra_c] + (rng.random(len(extra_c)) * np.maximum(slot_count[extra_c], 1)).astype(np.int64)
-    extra_p = np.where(has_slot, slot_p[slot_order[np.minimum(pos, len(sc) - 1)]],
+    extra_p = np.where(has_slot, slot_p[s_order[np.minimum(pos, max(len(s_order) - 1, 0))]],
                        (cb_idx[rng.integers(0, len(cb_idx), len(extra_c))] if len(cb_idx)
                         else rng.integers(0, n_p, len(extra_c))))
     # 2. the remaining slots: actors of the slot's country drawn in proportion to their activity
@@ -169,6 +167,30 @@ def draw_memberships(rng: np.random.Generator, people: Population, p: Params) ->
     first_of_p = np.r_[True, m_p[1:] != m_p[:-1]]
     return Memberships(n_p=n_p, cross=cross, home=home, by_c=by_c, grp_start=grp_start, grp_end=grp_end,
                        m_p=m_p, m_a=m_a, first_of_p=first_of_p)
+
+
+def _one_slot_each(rng: np.random.Generator, act_by_c: np.ndarray, a_country: np.ndarray, slots: np.ndarray,
+                   slot_c: np.ndarray, n_c: int, slot_actor: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """Give each actor of ``act_by_c`` (grouped by country) one of ``slots`` of its country, in place.
+
+    The slots of each country are taken in a random order; returns the actors placed and, for
+    those of a country with fewer slots than actors, ``(extra actors, their countries, whether
+    their country has any slot, each country's first and count of slots, the slots in that order)``.
+    """
+    act_c = a_country[act_by_c]
+    act_start = np.searchsorted(act_c, np.arange(n_c + 1), side="left")
+    act_rank = np.arange(len(act_by_c)) - act_start[act_c]
+    order = slots[np.lexsort((rng.random(len(slots)), slot_c[slots]))]
+    sc = slot_c[order]
+    slot_start = np.searchsorted(sc, np.arange(n_c + 1), side="left")
+    slot_count = np.bincount(sc, minlength=n_c + 1)
+    s_rank = np.arange(len(sc)) - slot_start[sc]
+    take = s_rank < np.bincount(act_c, minlength=n_c + 1)[sc]
+    placed = act_by_c[act_start[sc[take]] + s_rank[take]]
+    slot_actor[order[take]] = placed
+    fits = act_rank < slot_count[act_c]
+    extra_c = act_c[~fits]
+    return placed, (act_by_c[~fits], extra_c, slot_count[extra_c] > 0, slot_start, slot_count, order)
 
 
 def membership_frame(rng: np.random.Generator, mem: Memberships, kind: np.ndarray, aid: np.ndarray,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["COUNTRIES", "EU_TYPE_WEIGHTS", "PROGRAMMES", "TYPE_WEIGHTS", "Params"]
+__all__ = ["COUNTRIES", "EU_TYPE_WEIGHTS", "HORIZON2020_TARGETS", "PROFILES", "PROFILE_SIZES", "PROGRAMMES",
+           "TYPE_WEIGHTS", "Params", "profile"]
 
 #: ISO alpha-2 -> (population in millions, a few cities). The dataset uses the most populous
 #: countries first; how many depends on its size (see `Params.n_countries`).
@@ -106,6 +107,10 @@ class Params:
         Share of non-network partnerships placed inside a network (``parent_id``).
     n_countries : int or None
         How many countries (most populous first); default ``sqrt(n_actors) / 3`` within [3, 30].
+    single_share : float
+        Share of partnerships with exactly one member (individual grants); 0 draws none.
+    solo_share : float
+        Share of active actors who hold only single-member partnerships (one each), so have no tie.
     """
 
     memberships_per_actor: float = 3.0
@@ -125,3 +130,42 @@ class Params:
     cofunding_share: float = 0.2
     parent_share: float = 0.05
     n_countries: int | None = None
+    single_share: float = 0.0
+    solo_share: float = 0.0
+
+
+#: The figures of all of Horizon 2020 (CORDIS export, measured for issue 18) that the
+#: ``horizon2020`` profile is calibrated to (see `synthetic.shape.network_figures` for each name).
+HORIZON2020_TARGETS: dict[str, float] = {
+    "actors": 35_871, "partnerships": 31_451, "memberships": 144_726, "ties": 796_670,
+    "single_member_share": 0.606, "size_max": 186, "no_tie_share": 0.117, "components": 4_417,
+    "giant_share": 0.868, "degree_median": 17, "degree_p99": 521, "degree_max": 6_825,
+}
+
+#: Named shapes for `partnet generate --profile` and the benchmark. ``default``: the EQUAL/AMIF-like
+#: shape of the package doc. ``horizon2020``: a framework programme (about 61 % individual grants,
+#: consortia of ~10 spanning countries, a few research organisations in thousands of projects, no
+#: bilateral links, every organisation a participant), calibrated to `HORIZON2020_TARGETS`.
+PROFILES: dict[str, Params] = {
+    "default": Params(),
+    "horizon2020": Params(
+        memberships_per_actor=4.1, isolated_share=0.0, single_share=0.606, solo_share=0.06,
+        cross_border_share=0.6, size_median=8.0, size_sigma=0.7, network_share=0.01, tail_alpha=1.6,
+        max_size=186, activity_alpha=0.9, max_activity=5000.0, links_per_actor=0.0),
+}
+#: The number of actors a profile is measured at (``partnet generate --profile`` without ``--actors``).
+PROFILE_SIZES: dict[str, int] = {"horizon2020": 35_871}
+
+
+def profile(name: str) -> Params:
+    """The `Params` of the profile ``name`` (a key of `PROFILES`).
+
+    Raises
+    ------
+    KeyError
+        With the known names, when ``name`` is not one.
+    """
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise KeyError(f"unknown profile {name!r}; known: {', '.join(PROFILES)}") from None

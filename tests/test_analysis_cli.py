@@ -56,8 +56,8 @@ def test_analyse_empty_or_missing_store(tmp_path):
 
     SQLiteStore(tmp_path / "empty.db").close()
     res = CliRunner().invoke(cli, ["analyse", "--db", str(tmp_path / "empty.db")])
-    assert res.exit_code == 0
-    assert "store is empty" in res.output
+    assert res.exit_code == 1  # issue 18: an empty store is bad input for every command that reads it
+    assert "store is empty" in res.output and "partnet ingest" in res.output
     res = CliRunner().invoke(cli, ["analyse", "--db", str(tmp_path / "missing.db")])
     assert res.exit_code == 2 and "does not exist" in res.output and "Traceback" not in res.output
 

@@ -69,11 +69,11 @@ def test_xlsx_has_no_formula_cell(tmp_path, hostile_graph):
 def test_csv_folder_is_neutralised(tmp_path, hostile_graph):
     files = export.export_csv(hostile_graph, tmp_path / "csv", communities=COMM)
     assert {f.name for f in files} == {"actors.csv", "partnerships.csv", "memberships.csv", "funding.csv",
-                                       "links.csv", "actor_metrics.csv", "partnership_gaps.csv"}
+                                       "links.csv", "actor_metrics.csv", "partnership_gaps.csv", "sources.csv"}
     with (tmp_path / "csv" / "actors.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["id", "name", "aliases", "type", "country", "city", "scope", "website", "source",
-                             "section"]  # the import format
+                             "section", "dataset"]  # the import format, then the record's dataset
     for r in rows:
         for v in r.values():
             assert not v.startswith(("=", "+", "@", "\t", "\r")), v

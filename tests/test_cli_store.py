@@ -32,6 +32,13 @@ def test_store_info_sqlite(tmp_path):
     db = tmp_path / "x.db"
     out = run("store", "info", "--db", str(db))
     assert out.returncode == 0, out.stderr
+    assert "sqlite" in out.stdout and str(db) in out.stdout and "not created yet" in out.stdout
+    assert not list(tmp_path.iterdir()), "store info must not create the database it inspects"
+    from graph.sqlite_store import SQLiteStore
+
+    SQLiteStore(db).close()
+    out = run("store", "info", "--db", str(db))
+    assert out.returncode == 0, out.stderr
     assert "sqlite" in out.stdout and str(db) in out.stdout and "Actor" in out.stdout
 
 

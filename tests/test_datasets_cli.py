@@ -108,7 +108,7 @@ def test_a_schema_2_sqlite_file_migrates_into_the_named_dataset(tmp_path, small_
     res = _run("ingest", write_csvs(tmp_path / "more"), "--db", db, "--dataset", "curated", "--no-progress")
     assert res.exit_code == 0, res.output
     with SQLiteStore(db) as st:
-        assert st.schema_version() == SCHEMA_VERSION == 4
+        assert st.schema_version() == SCHEMA_VERSION == 5
         owners = st.read_state()[1]
         assert owners["actors"][("cfdt",)] == "curated"
         assert [e["action"] for e in st.read_history()] == ["migrate", "ingest"]
@@ -134,7 +134,7 @@ def test_a_schema_2_neo4j_graph_migrates(neo4j_store, small_dataset):
     drv.execute_query("MATCH ()-[r]->() REMOVE r.dataset", database_=db)
     drv.execute_query("MATCH (m:PartnetMeta {key: 'meta'}) SET m.schema_version = 2", database_=db)
     with Neo4jStore(neo4j_store.settings, legacy_dataset="curated") as st:
-        assert st.info().schema_version == NEO4J_VERSION == 3
+        assert st.info().schema_version == NEO4J_VERSION == 4
         assert set(st.dataset_counts()) == {"curated"}
         assert st.read_dataset().sorted() == small_dataset.sorted()
         assert [(e["action"], e["dataset"]) for e in st.read_history()] == [("migrate", "curated")]

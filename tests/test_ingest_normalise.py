@@ -33,7 +33,7 @@ def test_amounts_accepted(text, value):
 @pytest.mark.parametrize("text, code", [
     ("abc", "bad-amount"), ("-5", "negative-amount"), ("−5", "negative-amount"), ("(5)", "negative-amount"),
     (-5.0, "negative-amount"), ("1,234", "ambiguous-amount"), ("12.500", "ambiguous-amount"),
-    ("1,23.4", "bad-amount"), ("€100", "bad-amount"), ("12 34", "bad-amount"), ("1.2.3", "bad-amount"),
+    ("1,23.4", "bad-amount"), ("€100", "currency-in-amount"), ("12 34", "bad-amount"), ("1.2.3", "bad-amount"),
     ("5.", "bad-amount"), ("nan", "bad-amount"), ("inf", "bad-amount"), (float("nan"), "bad-amount"),
     ("1.234.56", "bad-amount"), ("1,234,56.7", "bad-amount"), (True, "bad-amount"),
 ])

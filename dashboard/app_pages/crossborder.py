@@ -90,3 +90,8 @@ with tab_lists:
     tables.downloads(carriers, "cross-border-actors", "xb_carriers")
     st.subheader("Per country")
     tables.table(summary)
+
+# --- the country co-participation network (issue 16) ---------------------------------------------
+from dashboard.country_network import country_network_section  # noqa: E402
+
+country_network_section(ctx)

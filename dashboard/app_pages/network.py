@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
-from dashboard.network_page import MEASURES, NetworkChoice, drawing, selection
+from dashboard.network_page import MEASURES, NetworkChoice, drawing, selection, weighted_base
 from dashboard.pickers import pick_many, pick_one
 
 ctx = state.page()
@@ -33,13 +33,19 @@ with st.sidebar:
         if lo < hi:
             chosen = st.slider("Period (partnerships active)", lo, hi, (lo, hi), key="net_period")
             period = None if chosen == (lo, hi) else chosen
-    min_weight = st.number_input("Minimum tie weight (shared partnerships + links)", 1, 100, 1, key="net_minw")
+    min_weight = st.number_input("Minimum tie weight (shared partnerships + links)", 1, 100, 1, key="net_minw",
+                                 help="With a tie weight other than count: minimum shared partnerships.")
+    tie_weight = st.selectbox("Tie weight", ["count", "newman", "jaccard"], key="net_tie_weight",
+                              help="count: shared partnerships + links; newman: Σ 1/(n−1) over shared partnerships "
+                              "(large consortia count less); jaccard: shared / all partnerships of the two.")
+    use_backbone = st.toggle("Backbone only (disparity filter, α = 0.05)", value=False, key="net_backbone")
     default_hide = bool(parts or programmes or period)
     hide = st.checkbox("Hide actors without ties", value=default_hide, key=f"net_hide_{default_hide}")
 
 choice = NetworkChoice(color_by=color_by, size_by=size_by, countries=tuple(countries), families=tuple(families),
                        partnerships=tuple(parts), programmes=tuple(programmes), communities=tuple(communities),
-                       period=period, min_weight=min_weight, hide=hide)
+                       period=period, min_weight=min_weight, hide=hide, tie_weight=tie_weight,
+                       backbone=0.05 if use_backbone else None)
 filters = choice.filters()
 sel = selection(ctx, choice, comm)
 names = {n: d.get("name") or n for n, d in sel.value.nodes(data=True)}
@@ -52,6 +58,12 @@ hops = c2.radio("Hops", [1, 2], horizontal=True, key="net_hops", disabled=ego is
 
 shown = drawing(ctx, choice, comm, sel, ego=ego, hops=hops, actor_names=facets["actors"])
 g, page_html, sizes = shown.graph, shown.html, shown.sizes
+if use_backbone:
+    kept = weighted_base(ctx, choice).value.graph
+    st.caption(f"Backbone (disparity filter, α = 0.05): keeps {kept.get('kept', 0):,} of {kept.get('ties', 0):,} "
+               f"ties (weight: {tie_weight})."
+               + (" With the count weight most ties weigh 1 and few stand out: try newman." if tie_weight == "count"
+                  else ""))
 if shown.aggregated:
     st.info(shown.note)
 else:
