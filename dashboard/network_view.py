@@ -43,7 +43,6 @@ __all__ = [
     "OfflineNetwork",
     "community_colour",
     "layout",
-    "render_communities",
     "render_map",
     "render_network",
 ]
@@ -190,45 +189,6 @@ def render_network(
     net.options = _options(len(nodes))
     order = sorted(legend.items(), key=lambda kv: kv[1])
     return net.render(legend=order, note=note, focus=str(focus) if focus is not None else None)
-
-
-def render_communities(
-    q: nx.Graph,
-    positions: Mapping[Any, tuple[float, float]],
-    *,
-    names: Mapping[int, str] | None = None,
-    actor_names: Mapping[Any, str] | None = None,
-    note: str = "",
-    height: int = 640,
-) -> str:
-    """The HTML page drawing a community graph (`analysis.views.community_graph`): one node per community.
-
-    Node size grows with the square root of the number of actors; the label says the community and
-    its count; the tooltip lists top countries, families and members (names escaped).
-    """
-    net = OfflineNetwork(height)
-    sizes = {c: float(q.nodes[c].get("size", 1)) for c in q.nodes}
-    size_of = _sizes(sizes, list(q.nodes))
-    legend = []
-    for c in q.nodes:
-        d = q.nodes[c]
-        name = _community_name(c, names)
-        label = f"{name} ({d.get('size', 0):,} actors)"
-        rows = [("actors", f"{d.get('size', 0):,}"), ("countries", d.get("top_countries")),
-                ("families", d.get("top_families")), ("best connected", ", ".join(
-                    (actor_names or {}).get(m, str(m)) for m in d.get("members", [])))]
-        x, y = positions.get(c, (0.0, 0.0))
-        colour = community_colour(c)
-        net.nodes.append({"id": str(c), "label": label, "title": _tip(label, rows), "x": x, "y": y,
-                          "color": colour, "size": size_of[c] + 6})
-        legend.append((colour, label))
-    for a, b, d in q.edges(data=True):
-        net.edges.append({"from": str(a), "to": str(b),
-                          "width": round(min(1.0 + math.log1p(float(d.get("weight", 1))), 8.0), 2),
-                          "title": _tip(f"{_community_name(a, names)} — {_community_name(b, names)}",
-                                        [("ties", d.get("ties")), ("summed weight", _fmt(d.get("weight")))])})
-    net.options = _options(len(net.nodes))
-    return net.render(legend=legend[:40], note=note, png_name="partnet-communities.png")
 
 
 #: Node options of a label drawn at every zoom (vis-network hides labels under ``drawThreshold`` px).
