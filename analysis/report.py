@@ -25,6 +25,7 @@ __all__ = ["REPORT_SECTIONS", "build_report", "write_report"]
 #: (anchor, title) of the report's sections, in order.
 REPORT_SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "Key figures"),
+    ("network", "The network"),
     ("isolated", "Isolated actors"),
     ("brokers", "Brokers"),
     ("central", "Most connected actors"),
@@ -37,6 +38,9 @@ REPORT_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 _EXPLAIN = {
+    "network": "Who is tied to whom: each circle an organisation coloured by its family (on a large network, a "
+               "community of organisations more tied to each other than to the rest), each line a shared "
+               "partnership or an explicit link. Hover a circle for its name.",
     "summary": "The size of the network and the two headline shares: how many partnerships have no trade "
                "union among their members, and how many bring together organisations from more than one "
                "country. European and international bodies (no country) do not make a partnership "
@@ -87,6 +91,7 @@ dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr)
 dl.figures div{background:#f4f6fa;border-radius:6px;padding:.5rem .7rem}
 dl.figures dt{font-size:.8rem;color:#4c566a}dl.figures dd{margin:0;font-size:1.3rem;font-weight:600}
 .none{color:#4c566a;font-style:italic}svg text{font:12px system-ui,sans-serif}
+svg.net text{font-size:inherit}figure{margin:0}
 footer{margin-top:2rem;color:#4c566a;font-size:.85rem}
 """
 
@@ -199,6 +204,7 @@ def build_report(
     body.append("<h3>Organisations per family</h3>")
     body.append(_bar_chart(findings["families"], "family", "actors"))
     parts.append(_section("summary", body))
+    parts.append(_section("network", [_network_figure(g, proj, communities)]))
     # -- isolated
     iso_cols = {"id": "id", "name": "name", "family": "family", "country": "country"}
     parts.append(_section("isolated", [
@@ -276,6 +282,16 @@ def build_report(
     parts.append("<footer>partnet — partnership network analysis. This page loads nothing from the network."
                  "</footer></body></html>")
     return "\n".join(parts)
+
+
+def _network_figure(g: nx.MultiDiGraph, proj: nx.Graph, communities: Any) -> str:
+    """The network as inline SVG (`analysis.network_svg.network_svg`), communities from Louvain by default."""
+    from analysis._tables import community_series, default_communities
+    from analysis.network_svg import network_svg
+
+    src = communities if communities is not None else default_communities(g, proj)
+    membership = {} if src is None else {k: int(v) for k, v in community_series(src).items() if v == v}
+    return f"<figure>{network_svg(proj, membership)}</figure>"
 
 
 def write_report(g: nx.MultiDiGraph, path: Any, **kw: Any) -> Any:

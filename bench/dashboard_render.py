@@ -52,6 +52,20 @@ def _serve(db: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("partnet serve did not start")
 
 
+def block_outside(page, external: list[str]) -> None:
+    """Let ``page`` reach only the loopback (and data:/blob:/about:); record and abort every other request."""
+
+    def route(r) -> None:
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+
+
 def _drawn(page, timeout: float = 600.0) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,15 +95,7 @@ def measure(db: Path, ego_name: str) -> dict:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
 
-            def route(r) -> None:
-                host = urlparse(r.request.url).hostname or ""
-                if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
-                    r.continue_()
-                else:
-                    external.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
+            block_outside(page, external)
             for label in ("cold", "warm"):
                 t = time.monotonic()
                 page.goto(f"{url}/network")

@@ -40,6 +40,7 @@ class NetworkChoice:
     hide: bool = False
     tie_weight: str = "count"
     backbone: float | None = None
+    top: int = 40
 
     def filters(self) -> Any:
         """The `analysis.projection.Filters` of the property graph (countries, partnerships, programmes, period)."""
@@ -101,36 +102,46 @@ class Drawing:
     aggregated: bool
     graph: nx.Graph = field(repr=False)
     sizes: dict[Any, float] = field(default_factory=dict, repr=False)
+    map: nx.Graph | None = field(default=None, repr=False)
 
 
 def drawing(ctx: Ctx, choice: NetworkChoice, comm: Communities, sel: Named, *, ego: str | None = None,
             hops: int = 1, actor_names: dict[str, str] | None = None) -> Drawing:
     """The network view of ``sel``: the ego network of ``ego`` at ``hops``, else every actor, or the
-    community graph (`analysis.views.community_graph`) when more than `MAX_NODES` actors are shown.
+    network map (`analysis.network_map.network_map`: the ``choice.top`` largest communities, one
+    "not connected (N)" node) when more than `MAX_NODES` actors are shown (`DRILL_MAX` inside chosen
+    communities, a drill-down).
 
     Every step is cached per data version (graphs, layout, HTML), so a rerun only looks them up.
-    ``actor_names`` (id -> name, from the facets) names the best-connected members in community tooltips.
+    The 30 most central actors (by the size measure) are labelled at every zoom. ``actor_names`` is
+    kept for callers: the map names members from the graph itself.
     """
-    from dashboard.network_view import MAX_NODES, render_communities, render_network
+    from analysis.network_map import central_actors
+    from dashboard.network_view import DRILL_MAX, MAX_NODES, render_map, render_network
 
     view = ctx.named("analysis.views:ego_network", on=sel, actor=ego, radius=hops) if ego else sel
     g = view.value
-    if ego is None and g.number_of_nodes() > MAX_NODES:
-        q = ctx.named("analysis.views:community_graph", on=view, membership=comm.membership)
-        note = (f"{g.number_of_nodes():,} actors are more than {MAX_NODES:,}: each node is a community "
-                f"(size = actors). Filter, or search an actor, to see single actors.")
-        html = ctx.html(f"communities|{q.key}", render_communities, q=q.value, positions=ctx.layout(q),
-                        names=comm.names, actor_names=actor_names or {}, note=note)
-        return Drawing(html, note, True, g)
+    limit = DRILL_MAX if choice.communities else MAX_NODES
+    if ego is None and g.number_of_nodes() > limit:
+        q = ctx.named("analysis.network_map:network_map", on=view, membership=comm.membership, top=choice.top)
+        info = q.value.graph
+        note = (f"{g.number_of_nodes():,} actors are more than {limit:,}: each node is a community (size = actors), "
+                f"the {min(choice.top, info['communities']):,} largest of {info['communities']:,}, labelled by "
+                f"top member · country · family; 'not connected ({info['not_connected']:,})' holds the actors "
+                "without a tie or alone in their community. Open a community below, or search an actor.")
+        html = ctx.html(f"map|{q.key}", render_map, q=q.value, positions=q.value.graph["positions"], note=note)
+        return Drawing(html, note, True, g, map=q.value)
     sizes = ctx.data("analysis.views:actor_measure", on=ctx.projection, measure=choice.size_by)
     what = ""
     if ego:
         name = g.nodes[ego].get("name") or ego
         what = f"ego network of {name} at {hops} hop{'s' if hops > 1 else ''}, "
     note = f"{what}{g.number_of_nodes():,} actors, {g.number_of_edges():,} ties"
+    central = tuple(central_actors(g, 30, centrality=sizes))
     html = ctx.html(f"actors|{view.key}|{choice.color_by}|{choice.size_by}", render_network, g=g,
                     positions=ctx.layout(view), color_by=choice.color_by, membership=comm.membership.value,
-                    community_names=comm.names, sizes=sizes, size_label=MEASURES[choice.size_by], focus=ego)
+                    community_names=comm.names, sizes=sizes, size_label=MEASURES[choice.size_by], focus=ego,
+                    central=central)
     return Drawing(html, note, False, g, sizes)
 
 

@@ -4,8 +4,8 @@ Measured on this machine kind (see the team's pyvis notes): with pyvis's default
 until physics stabilisation ends (minutes at 1,500 nodes), ``Network.add_edge`` is quadratic, and
 pyvis's template fetches Bootstrap (and tom-select) from a CDN in every mode. So here:
 
-- positions come from python-igraph's Fruchterman–Reingold in Python (`layout`), cached by the
-  page, and physics is off: vis-network only builds its data sets and draws;
+- positions come from python-igraph's Fruchterman–Reingold in Python (`analysis.layout.layout`,
+  re-exported here), cached by the page, and physics is off: vis-network only builds its data sets and draws;
 - pyvis's ``Network.nodes``/``Network.edges`` lists are filled directly (linear);
 - the page is rendered from our own template (``templates/network.html``) that inlines pyvis's
   bundled vis-network 9.1.2 and nothing else, under a Content-Security-Policy that forbids every
@@ -21,10 +21,8 @@ from __future__ import annotations
 import functools
 import html
 import math
-import random
 import re
 import secrets
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,29 +33,25 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyvis.network import Network
 
+from analysis.layout import FAMILY_COLOURS, layout
+
 __all__ = [
     "COMMUNITY_PALETTE",
+    "DRILL_MAX",
     "FAMILY_COLOURS",
     "MAX_NODES",
     "OfflineNetwork",
     "community_colour",
     "layout",
-    "render_communities",
+    "render_map",
     "render_network",
 ]
 
 #: Above this many visible actors the view draws communities as aggregated nodes.
 MAX_NODES = 1500
+#: Inside chosen communities (a drill-down) actors are drawn up to this many (about 3 s in a browser).
+DRILL_MAX = 5000
 
-FAMILY_COLOURS: dict[str, str] = {
-    "authorities": "#4e79a7",
-    "enterprises": "#f28e2b",
-    "trade_unions": "#e15759",
-    "ngos": "#59a14f",
-    "target_public": "#b07aa1",
-    "knowledge": "#76b7b2",
-    "other": "#9c9c9c",
-}
 COMMUNITY_PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
     "#bab0ac", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -65,67 +59,11 @@ COMMUNITY_PALETTE: tuple[str, ...] = (
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _PYVIS_TEMPLATES = Path(Network().template_dir)
-_LAYOUT_LOCK = threading.Lock()
 
 
 def community_colour(c: int) -> str:
     """The colour of community ``c`` (a fixed palette, cycled; grey for ``-1``/unknown)."""
     return "#9c9c9c" if c is None or c < 0 else COMMUNITY_PALETTE[c % len(COMMUNITY_PALETTE)]
-
-
-def layout(g: nx.Graph, *, seed: int = 7, weight: str | None = "weight") -> dict[Any, tuple[float, float]]:
-    """Node positions (pixels, centred on 0) by the Fruchterman–Reingold force-directed layout.
-
-    Parameters
-    ----------
-    g : networkx.Graph
-        The graph to lay out.
-    seed : int
-        Seeds the initial positions and igraph's random generator: the same graph always gets the
-        same picture.
-    weight : str or None
-        Edge attribute used as attraction weight (``log1p`` of it), or None.
-
-    Notes
-    -----
-    python-igraph's ``layout_fruchterman_reingold`` [1]_ (with its grid approximation above
-    1,000 nodes): about 0.3 s for 1,500 nodes and 1.5 s for 10,000 on this machine kind, against
-    12 s and 7 minutes for ``networkx.spring_layout``. The result is scaled so that the mean
-    spacing between nodes stays about the same whatever the graph's size.
-
-    References
-    ----------
-    .. [1] T. M. J. Fruchterman and E. M. Reingold, "Graph drawing by force-directed placement",
-       Software: Practice and Experience 21(11), 1129–1164 (1991).
-    """
-    import igraph
-
-    nodes = list(g.nodes)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    if n == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    idx = {v: i for i, v in enumerate(nodes)}
-    pairs = [(idx[u], idx[v]) for u, v in g.edges() if u != v]
-    ig = igraph.Graph(n=n, edges=pairs)
-    weights = None
-    if weight is not None and pairs:
-        weights = [math.log1p(float(d.get(weight, 1) or 1)) for u, v, d in g.edges(data=True) if u != v]
-    half = math.sqrt(n) / 2.0  # igraph's own initial spread: a tighter start makes its grid crawl
-    init = np.random.default_rng(seed).uniform(-half, half, size=(n, 2)).tolist()
-    with _LAYOUT_LOCK:
-        igraph.set_random_number_generator(random.Random(seed))
-        try:
-            lay = ig.layout_fruchterman_reingold(weights=weights, seed=init, niter=500,
-                                                 grid="auto" if n > 1000 else "nogrid")
-        finally:
-            igraph.set_random_number_generator(random)
-    xy = np.asarray(lay.coords, dtype=float)
-    xy -= xy.mean(axis=0)
-    span = np.abs(xy).max() or 1.0
-    xy *= (70.0 * math.sqrt(n) + 150.0) / span
-    return {v: (round(float(x), 1), round(float(y), 1)) for v, (x, y) in zip(nodes, xy, strict=True)}
 
 
 class OfflineNetwork(Network):
@@ -202,15 +140,18 @@ def render_network(
     focus: str | None = None,
     note: str = "",
     height: int = 640,
+    central: Any = (),
 ) -> str:
     """The HTML page drawing the actor graph ``g`` at ``positions``.
 
     Colour by ``family`` or by ``community`` (``membership``: actor -> community id, named by
     ``community_names``), size by ``sizes`` (any centrality; scaled by square root to 6–28 px),
     ``focus`` (the ego) selected. Tooltips show name, type, country, city, community and the size
-    measure, every value HTML-escaped; tie tooltips show shared partnerships and links.
+    measure, every value HTML-escaped; tie tooltips show shared partnerships and links. The actors in
+    ``central`` (the most central ones) get a larger label that vis-network draws at every zoom.
     """
     nodes = list(g.nodes)
+    central = set(central)
     size_of = _sizes(sizes, nodes)
     membership = membership or {}
     net = OfflineNetwork(height)
@@ -234,6 +175,8 @@ def render_network(
         x, y = positions.get(n, (0.0, 0.0))
         node = {"id": str(n), "label": _short(d.get("name") or str(n)), "title": _tip(d.get("name") or n, rows),
                 "x": x, "y": y, "color": colour, "size": size_of[n]}
+        if n in central:
+            node.update(_ALWAYS_LABELLED)
         if focus is not None and str(n) == str(focus):
             node.update({"borderWidth": 4, "color": {"background": colour, "border": "#111111"},
                          "font": {"size": 16, "face": "sans-serif", "bold": True}})
@@ -248,43 +191,50 @@ def render_network(
     return net.render(legend=order, note=note, focus=str(focus) if focus is not None else None)
 
 
-def render_communities(
-    q: nx.Graph,
-    positions: Mapping[Any, tuple[float, float]],
-    *,
-    names: Mapping[int, str] | None = None,
-    actor_names: Mapping[Any, str] | None = None,
-    note: str = "",
-    height: int = 640,
-) -> str:
-    """The HTML page drawing a community graph (`analysis.views.community_graph`): one node per community.
+#: Node options of a label drawn at every zoom (vis-network hides labels under ``drawThreshold`` px).
+_ALWAYS_LABELLED: dict[str, Any] = {"font": {"size": 18, "face": "sans-serif", "strokeWidth": 4,
+                                             "strokeColor": "#ffffff"},
+                                    "scaling": {"label": {"enabled": False, "drawThreshold": 0}}}
+_MAP_GREY = "#b8b8c0"
 
-    Node size grows with the square root of the number of actors; the label says the community and
-    its count; the tooltip lists top countries, families and members (names escaped).
+
+def render_map(q: nx.Graph, positions: Mapping[Any, tuple[float, float]], *, note: str = "",
+               height: int = 640) -> str:
+    """The HTML page drawing a network map (`analysis.network_map.network_map`).
+
+    One node per shown community, sized by the square root of its actors and labelled (at every
+    zoom) by its top member, dominant country and family; grey nodes for "not connected (N)" and the
+    smaller communities; "★k": it holds k of the most central actors, whom the tooltip names besides
+    the top countries and families (every value escaped).
     """
+    from analysis.network_map import display_label, node_radius
+
     net = OfflineNetwork(height)
-    sizes = {c: float(q.nodes[c].get("size", 1)) for c in q.nodes}
-    size_of = _sizes(sizes, list(q.nodes))
-    legend = []
-    for c in q.nodes:
-        d = q.nodes[c]
-        name = _community_name(c, names)
-        label = f"{name} ({d.get('size', 0):,} actors)"
+    biggest = max((float(d.get("size", 1)) for _, d in q.nodes(data=True)), default=1.0)
+    legend: dict[str, str] = {}
+    for c, d in q.nodes(data=True):
+        grey = d.get("kind") in ("not_connected", "smaller", "none")
+        colour = _MAP_GREY if grey else FAMILY_COLOURS.get(str(d.get("family") or "other"), FAMILY_COLOURS["other"])
+        legend.setdefault(colour, "not connected / smaller communities" if grey
+                          else str(d.get("family") or "other").replace("_", " ") + " (dominant family)")
+        stars = d.get("central") or []
         rows = [("actors", f"{d.get('size', 0):,}"), ("countries", d.get("top_countries")),
-                ("families", d.get("top_families")), ("best connected", ", ".join(
-                    (actor_names or {}).get(m, str(m)) for m in d.get("members", [])))]
+                ("families", d.get("top_families")), ("most central actors here", ", ".join(stars))]
         x, y = positions.get(c, (0.0, 0.0))
-        colour = community_colour(c)
-        net.nodes.append({"id": str(c), "label": label, "title": _tip(label, rows), "x": x, "y": y,
-                          "color": colour, "size": size_of[c] + 6})
-        legend.append((colour, label))
+        label = display_label(d) + (f" ★{len(stars)}" if stars else "")
+        net.nodes.append({"id": str(c), "label": label, "title": _tip(d["label"], rows), "x": x, "y": y,
+                          "color": colour, "size": round(node_radius(d.get("size", 1), biggest), 1), "shape": "dot",
+                          **_ALWAYS_LABELLED})
+    top_w = max((float(d.get("weight", 1)) for _, _, d in q.edges(data=True)), default=1.0)
     for a, b, d in q.edges(data=True):
-        net.edges.append({"from": str(a), "to": str(b),
-                          "width": round(min(1.0 + math.log1p(float(d.get("weight", 1))), 8.0), 2),
-                          "title": _tip(f"{_community_name(a, names)} — {_community_name(b, names)}",
+        net.edges.append({"from": str(a), "to": str(b), "color": {"color": "#c4c4ce", "opacity": 0.45},
+                          "width": round(0.5 + 5.0 * math.sqrt(float(d.get("weight", 1)) / top_w), 2),
+                          "title": _tip(f"{q.nodes[a]['label']} — {q.nodes[b]['label']}",
                                         [("ties", d.get("ties")), ("summed weight", _fmt(d.get("weight")))])})
     net.options = _options(len(net.nodes))
-    return net.render(legend=legend[:40], note=note, png_name="partnet-communities.png")
+    net.options["nodes"]["font"]["multi"] = False
+    order = sorted(legend.items(), key=lambda kv: kv[1])
+    return net.render(legend=order, note=note, png_name="partnet-communities.png")
 
 
 def _community_name(c: Any, names: Mapping[int, str] | None) -> str:

@@ -419,7 +419,7 @@ def test_community_aggregation_above_the_limit(tmp_path: Path, use_db, monkeypat
     at = run_page("network", timeout=300)
     assert_ok(at)
     assert any("each node is a community" in str(i.value) for i in at.info)
-    assert "actors)" in srcdoc(at)  # aggregated nodes are labelled with their counts
+    assert "not connected (" in srcdoc(at) and "largest of" in at.info[0].value  # the network map
 
 
 # -- the serve command -----------------------------------------------------------------------------------

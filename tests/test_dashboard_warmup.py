@@ -28,7 +28,8 @@ COMPUTING = [
     ("analysis.views", "actor_measure"),
     ("dashboard.network_view", "layout"),
     ("dashboard.network_view", "render_network"),
-    ("dashboard.network_view", "render_communities"),
+    ("analysis.network_map", "network_map"),
+    ("dashboard.network_view", "render_map"),
     ("graph.sqlite_store", "SQLiteStore.read_graph"),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, tables
+from dashboard.network_details import highlighted
 
 ctx = state.page()
 st.title("Actors")
@@ -44,5 +45,5 @@ else:
 shown = tables.filter_frame(df, f"actors_{view}" if view != "all" else "actors", filters,
                             search=("name", "id", "city"))
 st.caption(f"{len(shown):,} shown")
-tables.table(shown)
+tables.table(highlighted(shown) if view == "all" else shown)
 tables.downloads(shown, f"actors-{view}", f"actors_{view}_dl")

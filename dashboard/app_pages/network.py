@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
+from dashboard.network_details import details
+from dashboard.network_links import drill_controls, follow_query, offline_download
 from dashboard.network_page import MEASURES, NetworkChoice, drawing, selection, weighted_base
 from dashboard.pickers import pick_many, pick_one
 
@@ -13,6 +15,7 @@ facets = ctx.facets()
 comm = ctx.communities()
 
 st.title("Network")
+follow_query(comm, facets)  # ?community=ID / ?actor=ID: open a community or an actor from a link
 with st.sidebar:
     st.subheader("View")
     color_by = st.radio("Colour by", ["family", "community"], horizontal=True, key="net_color")
@@ -33,6 +36,7 @@ with st.sidebar:
         if lo < hi:
             chosen = st.slider("Period (partnerships active)", lo, hi, (lo, hi), key="net_period")
             period = None if chosen == (lo, hi) else chosen
+    top = st.slider("Largest communities shown (aggregated view)", 5, 200, 40, step=5, key="net_top")
     min_weight = st.number_input("Minimum tie weight (shared partnerships + links)", 1, 100, 1, key="net_minw",
                                  help="With a tie weight other than count: minimum shared partnerships.")
     tie_weight = st.selectbox("Tie weight", ["count", "newman", "jaccard"], key="net_tie_weight",
@@ -45,7 +49,7 @@ with st.sidebar:
 choice = NetworkChoice(color_by=color_by, size_by=size_by, countries=tuple(countries), families=tuple(families),
                        partnerships=tuple(parts), programmes=tuple(programmes), communities=tuple(communities),
                        period=period, min_weight=min_weight, hide=hide, tie_weight=tie_weight,
-                       backbone=0.05 if use_backbone else None)
+                       backbone=0.05 if use_backbone else None, top=top)
 filters = choice.filters()
 sel = selection(ctx, choice, comm)
 names = {n: d.get("name") or n for n, d in sel.value.nodes(data=True)}
@@ -68,6 +72,7 @@ if shown.aggregated:
     st.info(shown.note)
 else:
     st.caption(shown.note)
+drill_controls(shown, comm)
 
 if ego:
     left, right = st.columns([2, 1])
@@ -77,18 +82,8 @@ with left:
     st.iframe(page_html, height=720)
 if right is not None:
     with right:
-        d = g.nodes[ego]
-        st.subheader("Actor")
-        st.markdown(f"**{state.md(d.get('name') or ego)}**")
-        prof = ctx.profile(ego)
-        st.dataframe(prof["properties"], hide_index=True, width="stretch")
-        st.caption(f"{MEASURES[size_by]}: {sizes.get(ego, 0):.4g} · all centralities on the Actors page")
-        st.caption(f"Partnerships ({len(prof['partnerships'])})")
-        st.dataframe(prof["partnerships"][["name", "role", "kind"]], hide_index=True, width="stretch")
-        if len(prof["links"]):
-            st.caption("Explicit links")
-            st.dataframe(prof["links"][["other", "kind", "year"]], hide_index=True, width="stretch")
-
+        details(ctx, ego, size_label=MEASURES[size_by], size=sizes.get(ego))
+offline_download(page_html)
 
 
 def _shown() -> object:
