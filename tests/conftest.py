@@ -76,13 +76,17 @@ def neo4j_store_session(neo4j_settings: Neo4jSettings):
 @pytest.fixture
 def neo4j_store(neo4j_store_session) -> Store:
     """An empty Neo4j store (the server's data, its history and sources are deleted before each test)."""
-    neo4j_store_session.delete_all()
-    neo4j_store_session._driver.execute_query(
-        "MATCH (n) WHERE n:PartnetHistory OR n:PartnetSource DETACH DELETE n",
-        database_=neo4j_store_session.settings.database)
-    neo4j_store_session._driver.execute_query(
-        "MATCH (m:PartnetMeta {key: 'meta'}) REMOVE m.history_seq", database_=neo4j_store_session.settings.database)
-    return neo4j_store_session
+    return clear_neo4j(neo4j_store_session)
+
+
+def clear_neo4j(st: Store) -> Store:
+    """Delete every record of the Neo4j store ``st``, with its history and sources; return it."""
+    st.delete_all()
+    st._driver.execute_query("MATCH (n) WHERE n:PartnetHistory OR n:PartnetSource DETACH DELETE n",
+                             database_=st.settings.database)
+    st._driver.execute_query("MATCH (m:PartnetMeta {key: 'meta'}) REMOVE m.history_seq",
+                             database_=st.settings.database)
+    return st
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """End to end: ``partnet serve`` on a free port, driven by Debian's headless Chromium through Playwright.
 
+Every test runs once against each store: the embedded SQLite file and the Neo4j server (the one the
+store contract tests use), both holding the seed data plus one hostile actor.
+
 Every request that leaves the loopback is blocked and recorded (none may be attempted: no CDN, no
 tiles, no telemetry); dialogs are recorded (an actor named ``<img src=x onerror=alert(1)>`` must
 not fire one). Chromium is never downloaded: the test uses ``/usr/bin/chromium`` (or
@@ -58,11 +61,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path, *extra: str) -> Iterator[str]:
-    """Run ``partnet serve`` on ``db`` on a free port until the block ends; yield its base URL."""
+def serve(db: Path, *extra: str, store: str = "sqlite") -> Iterator[str]:
+    """Run ``partnet serve`` on a free port until the block ends; yield its base URL.
+
+    ``store`` sqlite serves the file ``db``; neo4j the server named by ``NEO4J_URI`` (``db``'s folder
+    then only holds the log).
+    """
     port = _free_port()
     log = open(db.parent / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "partnet", "serve", "--store", "sqlite", "--db", str(db),
+    where = ["--db", str(db)] if store == "sqlite" else []
+    proc = subprocess.Popen([sys.executable, "-m", "partnet", "serve", "--store", store, *where,
                              "--port", str(port), *extra], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                             start_new_session=True)
     try:
@@ -114,18 +122,26 @@ def open_page() -> Iterator[tuple]:
             browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    """``partnet serve`` on the seed data plus one hostile actor; yields the base URL."""
+@pytest.fixture(scope="module", params=["sqlite", "neo4j"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """``partnet serve`` on the seed data plus one hostile actor, in each store; yields the base URL."""
     _require_browser()
+    from conftest import clear_neo4j
+
     from ingest import ingest
 
     db = tmp_path_factory.mktemp("browser") / "seed.db"
-    with SQLiteStore(db) as st:
+    hostile = Dataset(actors=[Actor("hostile-img", HOSTILE, "ngo", country="FR", city="Paris")],
+                      memberships=[Membership("hostile-img", "unionmigrantnet-network", "partner")])
+    if request.param == "neo4j":
+        st = clear_neo4j(request.getfixturevalue("neo4j_store_session"))
         ingest(ROOT / "data" / "seed", st)
-        st.write(Dataset(actors=[Actor("hostile-img", HOSTILE, "ngo", country="FR", city="Paris")],
-                         memberships=[Membership("hostile-img", "unionmigrantnet-network", "partner")]))
-    with serve(db) as url:
+        st.write(hostile)
+    else:
+        with SQLiteStore(db) as st:
+            ingest(ROOT / "data" / "seed", st)
+            st.write(hostile)
+    with serve(db, store=request.param) as url:
         yield url
 
 
