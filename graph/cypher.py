@@ -26,11 +26,7 @@ __all__ = [
     "MISSING_NODES",
     "MISSING_PARTNERSHIPS",
     "MISSING_REFS",
-    "READ_ACTORS",
-    "READ_FUNDING",
-    "READ_LINKS",
-    "READ_MEMBERSHIPS",
-    "READ_PARTNERSHIPS",
+    "READ_COLUMNS",
     "READ_VERSION",
     "SCHEMA_VERSION_READ",
     "SCHEMA_VERSION_WRITE",
@@ -156,24 +152,41 @@ MISSING_NODES = (
     "WITH id, a, p WHERE a IS NULL AND p IS NULL RETURN collect(id) AS missing"
 )
 
-READ_ACTORS = "MATCH (a:Actor) RETURN a {.*} AS n"
-READ_PARTNERSHIPS = "MATCH (p:Partnership) RETURN p {.*} AS n"
-READ_MEMBERSHIPS = (
-    "MATCH (a:Actor)-[r:MEMBER_OF]->(p:Partnership) "
-    "RETURN a.id AS actor_id, p.id AS partnership_id, r.role AS role, r.source AS source, r.section AS section, "
-    "coalesce(r.dataset, 'default') AS dataset"
-)
-READ_FUNDING = (
-    "MATCH (f:Actor)-[x:FUNDS]->(r) WHERE r:Partnership OR r:Actor "
-    "RETURN f.id AS funder_id, r.id AS recipient_id, x.programme AS programme, x.amount AS amount, "
-    "x.currency AS currency, x.start_year AS start_year, x.end_year AS end_year, "
-    "x.source AS source, x.section AS section, coalesce(x.dataset, 'default') AS dataset"
-)
-READ_LINKS = (
-    "MATCH (s:Actor)-[x:LINKED_TO]->(t:Actor) "
-    "RETURN s.id AS source_id, t.id AS target_id, x.kind AS kind, x.year AS year, "
-    "x.source AS source, x.section AS section, coalesce(x.dataset, 'default') AS dataset"
-)
+def _collect(match: str, var: str, columns: tuple[str, ...], ends: dict[str, str]) -> str:
+    """``MATCH ... RETURN collect(...) AS c, ...``: one record holding one list per column (the dataset last).
+
+    ``collect`` skips nulls, which would shift a column against the others: text is collected as
+    ``coalesce(x.c, '')`` (a missing text is the empty string, as in the SQLite store), the numbers that
+    may be missing (`_NULLABLE`) wrapped in one-item lists unwrapped on the server; ``ends`` gives the
+    expressions of the relationship's end ids and of columns with another default.
+    """
+    cols = [f"collect({ends[c]}) AS {c}" if c in ends else
+            f"[v IN collect([{var}.{c}]) | v[0]] AS {c}" if c in _NULLABLE else
+            f"collect(coalesce({var}.{c}, '')) AS {c}" for c in columns]
+    return f"{match} RETURN {', '.join(cols)}, collect(coalesce({var}.dataset, 'default')) AS dataset"
+
+
+_NULLABLE = frozenset({"start_year", "end_year", "members_complete", "amount", "year"})
+#: Table -> the column-wise read of the whole table (`graph.neo4j_read`).
+READ_COLUMNS = {
+    "actors": _collect("MATCH (a:Actor)", "a", (
+        "id", "name", "type", "aliases", "country", "city", "scope", "website", "source", "section"),
+        {"id": "a.id", "type": "coalesce(a.type, 'other')", "aliases": "coalesce(a.aliases, [])"}),
+    "partnerships": _collect("MATCH (p:Partnership)", "p", (
+        "id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id", "source", "section",
+        "status", "members_complete"),
+        {"id": "p.id", "kind": "coalesce(p.kind, 'project')", "status": "coalesce(p.status, 'unknown')"}),
+    "memberships": _collect("MATCH (a:Actor)-[r:MEMBER_OF]->(p:Partnership)", "r",
+                            ("actor_id", "partnership_id", "role", "source", "section"),
+                            {"actor_id": "a.id", "partnership_id": "p.id"}),
+    "funding": _collect("MATCH (f:Actor)-[x:FUNDS]->(r) WHERE r:Partnership OR r:Actor", "x", (
+        "funder_id", "recipient_id", "programme", "amount", "currency", "start_year", "end_year", "source",
+        "section"), {"funder_id": "f.id", "recipient_id": "r.id"}),
+    "links": _collect("MATCH (s:Actor)-[x:LINKED_TO]->(t:Actor)", "x",
+                      ("source_id", "target_id", "kind", "year", "source", "section"),
+                      {"source_id": "s.id", "target_id": "t.id"}),
+}
+
 COUNT_LABEL = {
     "Actor": "MATCH (n:Actor) RETURN count(n) AS c",
     "Partnership": "MATCH (n:Partnership) RETURN count(n) AS c",

@@ -28,7 +28,7 @@ from typing import Any
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_exc
 
-from graph import cypher
+from graph import cypher, neo4j_read
 from graph import neo4j_datasets as nd
 from graph.config import Neo4jSettings
 from graph.datasets import DEFAULT_DATASET, Change, Owners
@@ -404,24 +404,18 @@ class Neo4jStore(Store):
         self._run("delete", lambda tx: tx.run(cypher.BUMP_VERSION).consume(), write=True)
 
     # -- reading -------------------------------------------------------------------
-    @staticmethod
-    def _read_tx(tx: ManagedTransaction) -> dict[str, list[dict[str, Any]]]:
-        out = {}
-        for name, q in (("actors", cypher.READ_ACTORS), ("partnerships", cypher.READ_PARTNERSHIPS)):
-            out[name] = [r["n"] for r in tx.run(q)]
-        for name, q in (("memberships", cypher.READ_MEMBERSHIPS), ("funding", cypher.READ_FUNDING),
-                        ("links", cypher.READ_LINKS)):
-            out[name] = [r.data() for r in tx.run(q)]
-        return out
+    def read_graph(self) -> Any:
+        """The whole graph as a ``networkx.MultiDiGraph``, built column-wise (`graph.neo4j_read`)."""
+        return neo4j_read.read_graph(self)
 
     def read_dataset(self) -> Dataset:
         """Every stored record, read in one read transaction."""
-        return nd.read_state(self)[0]
+        return neo4j_read.read_state(self)[0]
 
     # -- datasets, history, sources (graph.neo4j_datasets) ------------------------------
     def read_state(self) -> tuple[Dataset, Owners]:
         """Every stored record and its dataset, in one read transaction."""
-        return nd.read_state(self)
+        return neo4j_read.read_state(self)
 
     def apply(self, change: Change) -> None:
         """Apply ``change`` in one write transaction (always one, whatever ``commit_every`` says)."""
