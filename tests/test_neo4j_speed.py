@@ -51,3 +51,43 @@ def test_missing_properties_keep_the_columns_aligned(neo4j_store, small_dataset)
 def test_empty_store_reads_empty(neo4j_store):
     g = neo4j_store.read_graph()
     assert g.number_of_nodes() == 0 and len(neo4j_store.read_dataset()) == 0
+
+
+def test_routing_uri_reads_and_writes(neo4j_settings, neo4j_store, small_dataset):
+    """``neo4j://`` (routing: the driver asks the server for its routing table) against the local server."""
+    import dataclasses
+
+    from graph.neo4j_store import Neo4jStore
+
+    routed = dataclasses.replace(neo4j_settings, uri=neo4j_settings.uri.replace("bolt://", "neo4j://", 1))
+    assert routed.uri.startswith("neo4j://")
+    with Neo4jStore(routed) as st:
+        st.write(small_dataset)
+        assert st.counts()["Actor"] == 4 and st.read_graph().number_of_edges() == 8
+        assert st._driver.get_server_info().agent.startswith("Neo4j/")
+
+
+def test_connection_settings_from_the_environment(monkeypatch, neo4j_settings):
+    import pytest
+
+    from graph.config import Neo4jSettings
+    from graph.errors import StoreError
+    from graph.neo4j_store import Neo4jStore
+
+    monkeypatch.setenv("NEO4J_MAX_POOL_SIZE", "3")
+    monkeypatch.setenv("NEO4J_CONNECTION_TIMEOUT", "2.5")
+    monkeypatch.setenv("NEO4J_MAX_RETRY_TIME", "4")
+    s = Neo4jSettings.from_env()
+    assert (s.max_pool_size, s.connection_timeout, s.max_retry_time) == (3, 2.5, 4.0)
+    with Neo4jStore(s, read_only=True) as st:
+        cfg = st._driver._pool.pool_config
+        assert cfg.max_connection_pool_size == 3 and cfg.connection_timeout == 2.5
+        assert st._driver._pool.workspace_config.connection_acquisition_timeout == 2.5
+        assert st._driver._default_workspace_config.max_transaction_retry_time == 4.0
+    monkeypatch.setenv("NEO4J_MAX_POOL_SIZE", "many")
+    with pytest.raises(StoreError, match="NEO4J_MAX_POOL_SIZE='many' is not a positive whole number"):
+        Neo4jSettings.from_env()
+    monkeypatch.setenv("NEO4J_MAX_POOL_SIZE", "5")
+    monkeypatch.setenv("NEO4J_CONNECTION_TIMEOUT", "-1")
+    with pytest.raises(StoreError, match="NEO4J_CONNECTION_TIMEOUT"):
+        Neo4jSettings.from_env()
