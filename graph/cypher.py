@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "BUMP_VERSION",
     "CONSTRAINTS",
+    "CREATE_NEW",
     "COUNT_LABEL",
     "COUNT_REL",
     "DELETE_ALL",
@@ -113,6 +114,43 @@ SET x.year = row.year, x.source = row.source, x.section = row.section,
     x.dataset = coalesce(row.dataset, x.dataset, 'default')
 RETURN count(*) AS written
 """
+# Records the import plan found new (absent from the store it was planned against, which the apply
+# checks by the data version): CREATE instead of MERGE, no lookup of an existing node or
+# relationship first. Same properties as the MERGE statements (``SET n = row`` skips null values,
+# which a MERGE + SET on a new node leaves unset too); relationship statements count what they wrote
+# the same way, so a missing end is reported by MISSING_REFS and the transaction rolled back.
+CREATE_NEW = {
+    "actors": "UNWIND $rows AS row CREATE (a:Actor) SET a = row",
+    "partnerships": "UNWIND $rows AS row CREATE (p:Partnership) SET p = row",
+    "memberships": """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor_id})
+MATCH (p:Partnership {id: row.partnership_id})
+CREATE (a)-[r:MEMBER_OF {role: row.role, source: row.source, section: row.section, dataset: row.dataset}]->(p)
+RETURN count(*) AS written
+""",
+    "funding": """
+UNWIND $rows AS row
+MATCH (f:Actor {id: row.funder_id})
+OPTIONAL MATCH (rp:Partnership {id: row.recipient_id})
+OPTIONAL MATCH (ra:Actor {id: row.recipient_id})
+WITH row, f, coalesce(rp, ra) AS r
+WHERE r IS NOT NULL
+CREATE (f)-[x:FUNDS]->(r)
+SET x = row
+REMOVE x.funder_id, x.recipient_id
+RETURN count(*) AS written
+""",
+    "links": """
+UNWIND $rows AS row
+MATCH (s:Actor {id: row.source_id})
+MATCH (t:Actor {id: row.target_id})
+CREATE (s)-[x:LINKED_TO]->(t)
+SET x = row
+REMOVE x.source_id, x.target_id
+RETURN count(*) AS written
+""",
+}
 # For a batch that wrote fewer rows than it was given: the references it could not resolve.
 MISSING_REFS = {
     "memberships": """

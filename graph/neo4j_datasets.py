@@ -15,7 +15,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph import cypher_datasets as cq
-from graph import neo4j_read
+from graph import neo4j_read, neo4j_write
 from graph.cypher import MIGRATE_STATUS, READ_VERSION
 from graph.datasets import Change, Owners, StaleStateError
 from graph.history import entry
@@ -39,6 +39,8 @@ def read_state(store: Neo4jStore) -> tuple[Dataset, Owners]:
 def apply(store: Neo4jStore, change: Change) -> None:
     """Apply ``change`` in one write transaction (raises `graph.neo4j_store._Missing` on a missing reference)."""
     plan = store._rows(change.upserts, change.owners)
+    if change.expected_version is not None and change.new:
+        plan = neo4j_write.create_new(plan, change.new)  # safe: the version is checked below first
     deletes = [(q, [list(k) for k in change.deletes.get(t) or []]) for t, q in _DELETE]
     sources = [{c: str(s.get(c) or "") for c in ("id", "title", "file", "description")}
                for s in change.sources or ()]

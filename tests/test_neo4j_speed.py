@@ -91,3 +91,52 @@ def test_connection_settings_from_the_environment(monkeypatch, neo4j_settings):
     monkeypatch.setenv("NEO4J_CONNECTION_TIMEOUT", "-1")
     with pytest.raises(StoreError, match="NEO4J_CONNECTION_TIMEOUT"):
         Neo4jSettings.from_env()
+
+
+def test_ingest_creates_new_records_and_merges_changed_ones(neo4j_store, sqlite_store, tmp_path):
+    """The import plan's new records go in by CREATE (graph.neo4j_write); the result equals SQLite's,
+    and a second import that changes some records and adds others MERGEs/CREATEs to the same state."""
+    from graph.neo4j_write import create_new
+    from ingest.pipeline import ingest
+    from synthetic import generate_frames, write_csv_folder
+
+    frames = generate_frames(80, seed=5)
+    write_csv_folder(frames, tmp_path / "a")
+    frames["actors"].loc[:4, "city"] = "Changed"
+    more = generate_frames(90, seed=5)["actors"].iloc[80:]
+    frames["actors"] = __import__("pandas").concat([frames["actors"], more])
+    write_csv_folder(frames, tmp_path / "b")
+    for folder in ("a", "b"):
+        for st in (neo4j_store, sqlite_store):
+            ingest(tmp_path / folder, st, dataset="d")
+        neo, sql = neo4j_store.read_state(), sqlite_store.read_state()
+        for table in ("actors", "partnerships", "memberships", "funding", "links"):
+            assert sorted(getattr(neo[0], table), key=repr) == sorted(getattr(sql[0], table), key=repr), table
+            assert neo[1][table] == sql[1][table]
+    # the plan rewrite: new rows CREATE (relationships sorted by end node), the rest MERGE
+    plan = neo4j_store._rows(neo[0], None)
+    split = create_new(plan, {"actors": 3, "memberships": 5, "partnerships": 0})
+    assert split[0][0] == "actors" and len(split[0][2]) == 3 and "CREATE" in split[0][1]
+    assert split[1][0] == "actors" and "MERGE" in split[1][1] and len(split[1][2]) == len(neo[0].actors) - 3
+    mem = [r for t, q, r in split if t == "memberships" and "CREATE" in q][0]
+    assert [r["partnership_id"] for r in mem] == sorted(r["partnership_id"] for r in mem) and len(mem) == 5
+
+
+def test_bulk_csvs_round_trip_through_the_column_reader(tmp_path, small_dataset):
+    """The neo4j-admin files hold every property: parsed back as the import tool does, they give the records."""
+    import csv
+
+    from graph.history import entry
+    from ingest.bulk import write_import_csvs
+
+    args = write_import_csvs(small_dataset, "seed", tmp_path, entry("ingest", "seed"), 3)
+    assert any(a.startswith("--nodes=Actor=") for a in args) and any("FUNDS" in a for a in args)
+    with (tmp_path / "Actor.csv").open(newline="", encoding="utf-8") as f:
+        rows = {r["id:ID(Actor)"]: r for r in csv.DictReader(f)}
+    assert rows["cfdt"]["aliases:string[]"].split("\x1f") == ["CFDT", "Confédération française"]
+    assert rows["cfdt"]["family"] == "trade_unions" and rows["cfdt"]["dataset"] == "seed"
+    with (tmp_path / "FUNDS-Actor.csv").open(newline="", encoding="utf-8") as f:
+        (fund,) = list(csv.DictReader(f))
+    assert fund[":END_ID(Actor)"] == "cfdt" and fund["amount:double"] == "" and fund["programme"] == "AMIF"
+    with (tmp_path / "PART_OF.csv").open(newline="", encoding="utf-8") as f:
+        assert list(csv.reader(f))[1:] == [["fr-nat-2001-10456", "ntn-fr"]]
