@@ -140,3 +140,33 @@ def test_bulk_csvs_round_trip_through_the_column_reader(tmp_path, small_dataset)
     assert fund[":END_ID(Actor)"] == "cfdt" and fund["amount:double"] == "" and fund["programme"] == "AMIF"
     with (tmp_path / "PART_OF.csv").open(newline="", encoding="utf-8") as f:
         assert list(csv.reader(f))[1:] == [["fr-nat-2001-10456", "ntn-fr"]]
+
+
+def test_bulk_is_refused_on_a_remote_or_non_empty_database(neo4j_store, small_dataset, tmp_path, monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    import pytest
+
+    from graph.config import Neo4jSettings
+    from ingest.bulk import BulkRefused, check_target
+
+    port = neo4j_store.settings.display_uri.rpartition(":")[2].split("/")[0]
+    (tmp_path / "state.json").write_text(json.dumps({"bolt_port": int(port)}))
+    monkeypatch.setenv("PARTNET_NEO4J_HOME", str(tmp_path))
+    remote = SimpleNamespace(settings=Neo4jSettings(uri="neo4j+s://abcd1234.databases.neo4j.io"))
+    with pytest.raises(BulkRefused, match="only fills the local server of scripts/neo4j-local"):
+        check_target(remote)
+    assert check_target(neo4j_store)["bolt_port"] == int(port)  # empty local server: accepted
+    neo4j_store.write(small_dataset)
+    with pytest.raises(BulkRefused, match="needs an empty database; the local server holds Actor 4"):
+        check_target(neo4j_store)
+
+
+def test_bulk_refuses_sqlite_from_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from partnet.cli import cli
+
+    res = CliRunner().invoke(cli, ["ingest", "data/seed", "--bulk", "--db", str(tmp_path / "x.db")])
+    assert res.exit_code == 1 and "--bulk loads a Neo4j database" in res.output and "Traceback" not in res.output
