@@ -49,6 +49,23 @@ def default_sqlite_path() -> Path:
     return Path(user_data_dir("partnet", appauthor=False)) / "partnet.db"
 
 
+def _positive(name: str, default: float, kind: type) -> float:
+    """The environment variable ``name`` as a positive ``kind`` (int or float), ``default`` when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or value <= 0:
+        from graph.errors import StoreError
+
+        raise StoreError(f"{name}={raw!r} is not a positive {'whole ' if kind is int else ''}number",
+                         hint=f"set {name} to e.g. {default:g}, or unset it")
+    return value
+
+
 @dataclass(frozen=True)
 class Neo4jSettings:
     """Connection settings for a Neo4j server; the password never appears in ``repr``/``str``."""
@@ -57,16 +74,29 @@ class Neo4jSettings:
     user: str = "neo4j"
     password: str = field(default="", repr=False)
     database: str | None = None
+    #: Most connections the driver's pool holds (``NEO4J_MAX_POOL_SIZE``; the driver's default is 100).
+    max_pool_size: int = 100
+    #: Seconds to open a connection, and to wait for a free one from the pool (``NEO4J_CONNECTION_TIMEOUT``).
+    connection_timeout: float = 10.0
+    #: Seconds a failed transaction is retried for (``NEO4J_MAX_RETRY_TIME``; leader changes, deadlocks).
+    max_retry_time: float = 15.0
 
     @classmethod
     def from_env(cls) -> Neo4jSettings:
-        """Read ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` (env or ``.env``)."""
+        """Read ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and the connection
+        settings ``NEO4J_MAX_POOL_SIZE``, ``NEO4J_CONNECTION_TIMEOUT``, ``NEO4J_MAX_RETRY_TIME`` (env or ``.env``).
+
+        Raises `graph.errors.StoreError` naming the variable when a number is malformed or not positive.
+        """
         load_dotenv_once()
         return cls(
             uri=os.environ.get("NEO4J_URI", cls.uri),
             user=os.environ.get("NEO4J_USER", cls.user),
             password=os.environ.get("NEO4J_PASSWORD", ""),
             database=os.environ.get("NEO4J_DATABASE") or None,
+            max_pool_size=int(_positive("NEO4J_MAX_POOL_SIZE", cls.max_pool_size, int)),
+            connection_timeout=_positive("NEO4J_CONNECTION_TIMEOUT", cls.connection_timeout, float),
+            max_retry_time=_positive("NEO4J_MAX_RETRY_TIME", cls.max_retry_time, float),
         )
 
     @property

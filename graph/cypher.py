@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "BUMP_VERSION",
     "CONSTRAINTS",
+    "CREATE_NEW",
     "COUNT_LABEL",
     "COUNT_REL",
     "DELETE_ALL",
@@ -26,11 +27,7 @@ __all__ = [
     "MISSING_NODES",
     "MISSING_PARTNERSHIPS",
     "MISSING_REFS",
-    "READ_ACTORS",
-    "READ_FUNDING",
-    "READ_LINKS",
-    "READ_MEMBERSHIPS",
-    "READ_PARTNERSHIPS",
+    "READ_COLUMNS",
     "READ_VERSION",
     "SCHEMA_VERSION_READ",
     "SCHEMA_VERSION_WRITE",
@@ -117,6 +114,43 @@ SET x.year = row.year, x.source = row.source, x.section = row.section,
     x.dataset = coalesce(row.dataset, x.dataset, 'default')
 RETURN count(*) AS written
 """
+# Records the import plan found new (absent from the store it was planned against, which the apply
+# checks by the data version): CREATE instead of MERGE, no lookup of an existing node or
+# relationship first. Same properties as the MERGE statements (``SET n = row`` skips null values,
+# which a MERGE + SET on a new node leaves unset too); relationship statements count what they wrote
+# the same way, so a missing end is reported by MISSING_REFS and the transaction rolled back.
+CREATE_NEW = {
+    "actors": "UNWIND $rows AS row CREATE (a:Actor) SET a = row",
+    "partnerships": "UNWIND $rows AS row CREATE (p:Partnership) SET p = row",
+    "memberships": """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor_id})
+MATCH (p:Partnership {id: row.partnership_id})
+CREATE (a)-[r:MEMBER_OF {role: row.role, source: row.source, section: row.section, dataset: row.dataset}]->(p)
+RETURN count(*) AS written
+""",
+    "funding": """
+UNWIND $rows AS row
+MATCH (f:Actor {id: row.funder_id})
+OPTIONAL MATCH (rp:Partnership {id: row.recipient_id})
+OPTIONAL MATCH (ra:Actor {id: row.recipient_id})
+WITH row, f, coalesce(rp, ra) AS r
+WHERE r IS NOT NULL
+CREATE (f)-[x:FUNDS]->(r)
+SET x = row
+REMOVE x.funder_id, x.recipient_id
+RETURN count(*) AS written
+""",
+    "links": """
+UNWIND $rows AS row
+MATCH (s:Actor {id: row.source_id})
+MATCH (t:Actor {id: row.target_id})
+CREATE (s)-[x:LINKED_TO]->(t)
+SET x = row
+REMOVE x.source_id, x.target_id
+RETURN count(*) AS written
+""",
+}
 # For a batch that wrote fewer rows than it was given: the references it could not resolve.
 MISSING_REFS = {
     "memberships": """
@@ -156,24 +190,41 @@ MISSING_NODES = (
     "WITH id, a, p WHERE a IS NULL AND p IS NULL RETURN collect(id) AS missing"
 )
 
-READ_ACTORS = "MATCH (a:Actor) RETURN a {.*} AS n"
-READ_PARTNERSHIPS = "MATCH (p:Partnership) RETURN p {.*} AS n"
-READ_MEMBERSHIPS = (
-    "MATCH (a:Actor)-[r:MEMBER_OF]->(p:Partnership) "
-    "RETURN a.id AS actor_id, p.id AS partnership_id, r.role AS role, r.source AS source, r.section AS section, "
-    "coalesce(r.dataset, 'default') AS dataset"
-)
-READ_FUNDING = (
-    "MATCH (f:Actor)-[x:FUNDS]->(r) WHERE r:Partnership OR r:Actor "
-    "RETURN f.id AS funder_id, r.id AS recipient_id, x.programme AS programme, x.amount AS amount, "
-    "x.currency AS currency, x.start_year AS start_year, x.end_year AS end_year, "
-    "x.source AS source, x.section AS section, coalesce(x.dataset, 'default') AS dataset"
-)
-READ_LINKS = (
-    "MATCH (s:Actor)-[x:LINKED_TO]->(t:Actor) "
-    "RETURN s.id AS source_id, t.id AS target_id, x.kind AS kind, x.year AS year, "
-    "x.source AS source, x.section AS section, coalesce(x.dataset, 'default') AS dataset"
-)
+def _collect(match: str, var: str, columns: tuple[str, ...], ends: dict[str, str]) -> str:
+    """``MATCH ... RETURN collect(...) AS c, ...``: one record holding one list per column (the dataset last).
+
+    ``collect`` skips nulls, which would shift a column against the others: text is collected as
+    ``coalesce(x.c, '')`` (a missing text is the empty string, as in the SQLite store), the numbers that
+    may be missing (`_NULLABLE`) wrapped in one-item lists unwrapped on the server; ``ends`` gives the
+    expressions of the relationship's end ids and of columns with another default.
+    """
+    cols = [f"collect({ends[c]}) AS {c}" if c in ends else
+            f"[v IN collect([{var}.{c}]) | v[0]] AS {c}" if c in _NULLABLE else
+            f"collect(coalesce({var}.{c}, '')) AS {c}" for c in columns]
+    return f"{match} RETURN {', '.join(cols)}, collect(coalesce({var}.dataset, 'default')) AS dataset"
+
+
+_NULLABLE = frozenset({"start_year", "end_year", "members_complete", "amount", "year"})
+#: Table -> the column-wise read of the whole table (`graph.neo4j_read`).
+READ_COLUMNS = {
+    "actors": _collect("MATCH (a:Actor)", "a", (
+        "id", "name", "type", "aliases", "country", "city", "scope", "website", "source", "section"),
+        {"id": "a.id", "type": "coalesce(a.type, 'other')", "aliases": "coalesce(a.aliases, [])"}),
+    "partnerships": _collect("MATCH (p:Partnership)", "p", (
+        "id", "name", "kind", "code", "theme", "level", "start_year", "end_year", "parent_id", "source", "section",
+        "status", "members_complete"),
+        {"id": "p.id", "kind": "coalesce(p.kind, 'project')", "status": "coalesce(p.status, 'unknown')"}),
+    "memberships": _collect("MATCH (a:Actor)-[r:MEMBER_OF]->(p:Partnership)", "r",
+                            ("actor_id", "partnership_id", "role", "source", "section"),
+                            {"actor_id": "a.id", "partnership_id": "p.id"}),
+    "funding": _collect("MATCH (f:Actor)-[x:FUNDS]->(r) WHERE r:Partnership OR r:Actor", "x", (
+        "funder_id", "recipient_id", "programme", "amount", "currency", "start_year", "end_year", "source",
+        "section"), {"funder_id": "f.id", "recipient_id": "r.id"}),
+    "links": _collect("MATCH (s:Actor)-[x:LINKED_TO]->(t:Actor)", "x",
+                      ("source_id", "target_id", "kind", "year", "source", "section"),
+                      {"source_id": "s.id", "target_id": "t.id"}),
+}
+
 COUNT_LABEL = {
     "Actor": "MATCH (n:Actor) RETURN count(n) AS c",
     "Partnership": "MATCH (n:Partnership) RETURN count(n) AS c",

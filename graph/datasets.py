@@ -125,6 +125,8 @@ class Change:
     #: `Store.data_version` the plan was made against: the store refuses the change (`StaleStateError`,
     #: nothing written) when another write came in between; None skips the check
     expected_version: str | None = None
+    #: table -> how many of the upserts, the first ones, are new to the store (a store may CREATE them)
+    new: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -177,6 +179,7 @@ class ImportPlan:
                     recs.append(rec)
                     owners.append(c.stored_dataset)
             setattr(ch.upserts, t, recs)
+            ch.new[t] = len(d.new)
             ch.owners[t] = owners
             ch.deletes[t] = [r.key for r in d.deleted]
         return ch

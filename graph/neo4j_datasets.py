@@ -15,60 +15,33 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph import cypher_datasets as cq
+from graph import neo4j_read, neo4j_write
 from graph.cypher import DELETE_ALL, MIGRATE_STATUS, READ_VERSION
-from graph.datasets import DEFAULT_DATASET, Change, Owners, StaleStateError
+from graph.datasets import Change, Owners, StaleStateError
 from graph.history import entry
-from graph.model import Actor, Dataset, Funding, Link, Membership, Partnership
+from graph.model import Dataset
 
 #: a `graph.neo4j_store.Neo4jStore` (not imported: that module imports this one)
 Neo4jStore = Any
 
 __all__ = ["apply", "dataset_counts", "migrate", "read_history", "read_snapshot", "read_sources", "read_state",
-           "records_from_raw", "replace_snapshot"]
+           "replace_snapshot"]
 
 _DELETE = (("links", cq.DELETE_LINKS), ("funding", cq.DELETE_FUNDING), ("memberships", cq.DELETE_MEMBERSHIPS),
            ("partnerships", cq.DELETE_PARTNERSHIPS), ("actors", cq.DELETE_ACTORS))
 _MIGRATE_BATCH = 10_000
 
 
-def records_from_raw(raw: dict[str, list[dict[str, Any]]]) -> tuple[Dataset, Owners]:
-    """Typed records and their datasets from the rows of `Neo4jStore._read_tx`."""
-    ds, owners = Dataset(), {t: {} for t in Dataset.TABLES}
-    for n in raw["actors"]:
-        a = Actor(id=n["id"], name=n.get("name", ""), type=n.get("type", "other"),
-                  aliases=tuple(n.get("aliases") or ()), country=n.get("country") or "", city=n.get("city") or "",
-                  scope=n.get("scope") or "", website=n.get("website") or "", source=n.get("source") or "",
-                  section=n.get("section") or "")
-        ds.actors.append(a)
-        owners["actors"][a.key] = n.get("dataset") or DEFAULT_DATASET
-    for n in raw["partnerships"]:
-        p = Partnership(id=n["id"], name=n.get("name", ""), kind=n.get("kind", "project"), code=n.get("code") or "",
-                        theme=n.get("theme") or "", level=n.get("level") or "", start_year=n.get("start_year"),
-                        end_year=n.get("end_year"), parent_id=n.get("parent_id") or "",
-                        source=n.get("source") or "", section=n.get("section") or "",
-                        status=n.get("status") or "unknown", members_complete=n.get("members_complete"))
-        ds.partnerships.append(p)
-        owners["partnerships"][p.key] = n.get("dataset") or DEFAULT_DATASET
-    nullable = {"memberships": (), "funding": ("amount", "start_year", "end_year"), "links": ("year",)}
-    for t, cls in (("memberships", Membership), ("funding", Funding), ("links", Link)):
-        out, own, keep_none = getattr(ds, t), owners[t], nullable[t]
-        for r in raw[t]:
-            d = dict(r)
-            name = d.pop("dataset", None) or DEFAULT_DATASET
-            rec = cls(**{k: (v if v is not None or k in keep_none else "") for k, v in d.items()})
-            out.append(rec)
-            own[rec.key] = name
-    return ds, owners
-
-
 def read_state(store: Neo4jStore) -> tuple[Dataset, Owners]:
-    """Every record and its dataset, in one read transaction."""
-    return records_from_raw(store._run("read", store._read_tx))
+    """Every record and its dataset, in one read transaction (`graph.neo4j_read`)."""
+    return neo4j_read.read_state(store)
 
 
 def apply(store: Neo4jStore, change: Change) -> None:
     """Apply ``change`` in one write transaction (raises `graph.neo4j_store._Missing` on a missing reference)."""
     plan = store._rows(change.upserts, change.owners)
+    if change.expected_version is not None and change.new:
+        plan = neo4j_write.create_new(plan, change.new)  # safe: the version is checked below first
     deletes = [(q, [list(k) for k in change.deletes.get(t) or []]) for t, q in _DELETE]
     sources = [{c: str(s.get(c) or "") for c in ("id", "title", "file", "description")}
                for s in change.sources or ()]
@@ -121,11 +94,11 @@ def read_history(store: Neo4jStore) -> list[dict[str, Any]]:
 def read_snapshot(store: Neo4jStore) -> tuple[Dataset, Owners, list[dict[str, Any]], list[dict[str, Any]]]:
     """Records, their datasets, the sources and the history, read in ONE read transaction (for backups)."""
     def tx_fn(tx: ManagedTransaction) -> tuple[Any, ...]:
-        raw = store._read_tx(tx)
-        return raw, [r.data() for r in tx.run(cq.READ_SOURCES)], [r.data() for r in tx.run(cq.READ_HISTORY)]
+        cols = neo4j_read.read_columns(tx)
+        return cols, [r.data() for r in tx.run(cq.READ_SOURCES)], [r.data() for r in tx.run(cq.READ_HISTORY)]
 
-    raw, sources, history = store._run("read", tx_fn)
-    ds, owners = records_from_raw(raw)
+    cols, sources, history = store._run("read", tx_fn)
+    ds, owners = neo4j_read.records_from_columns(cols)
     return ds, owners, sources, _decoded(history)
 
 

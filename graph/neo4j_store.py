@@ -28,7 +28,7 @@ from typing import Any
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_exc
 
-from graph import cypher
+from graph import cypher, neo4j_read
 from graph import neo4j_datasets as nd
 from graph import results_neo4j as rn
 from graph.config import Neo4jSettings
@@ -112,7 +112,7 @@ class Neo4jStore(Store):
     name = "neo4j"
 
     def __init__(self, settings: Neo4jSettings, *, read_only: bool = False,
-                 batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 10.0,
+                 batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float | None = None,
                  commit_every: int | None = None, legacy_dataset: str | None = None) -> None:
         """Connect (and create the constraints unless ``read_only``).
 
@@ -120,6 +120,8 @@ class Neo4jStore(Store):
         ``PARTNET_NEO4J_COMMIT_EVERY``, else ``None``) is the explicit opt-out of one-transaction
         writes: when set, a write of more rows than that is committed in chunks of that many rows
         (not atomic; see the module docstring). ``None`` keeps every write one transaction.
+        ``connection_timeout`` overrides ``settings.connection_timeout`` (pool size and retry time come
+        from ``settings``, i.e. NEO4J_MAX_POOL_SIZE and NEO4J_MAX_RETRY_TIME).
         """
         if batch_size < 1:
             raise ValueError("batch_size must be positive")
@@ -138,11 +140,15 @@ class Neo4jStore(Store):
                 f"unsupported Neo4j URI {settings}: partnet speaks Bolt only",
                 hint=f"set NEO4J_URI to {', '.join(s + '://HOST:7687' for s in ('bolt', 'neo4j'))} "
                 f"(or one of {', '.join(sorted(_BOLT_SCHEMES))})")
+        timeout = settings.connection_timeout if connection_timeout is None else connection_timeout
         try:
             self._driver = GraphDatabase.driver(
                 settings.uri, auth=(settings.user, settings.password),
-                connection_timeout=connection_timeout, connection_acquisition_timeout=connection_timeout,
-                max_transaction_retry_time=15.0,
+                connection_timeout=timeout, connection_acquisition_timeout=timeout,
+                max_connection_pool_size=settings.max_pool_size, max_transaction_retry_time=settings.max_retry_time,
+                # the server's hints (e.g. "property key does not exist" for a property no record has yet)
+                # are not for partnet's users, and cost a little on every statement
+                notifications_min_severity="OFF",
             )
         except (neo4j_exc.ConfigurationError, ValueError) as e:
             raise StoreUnavailable(f"invalid Neo4j URI {settings}: {self._scrub(e)}",
@@ -408,24 +414,18 @@ class Neo4jStore(Store):
         self._run("delete", lambda tx: tx.run(cypher.BUMP_VERSION).consume(), write=True)
 
     # -- reading -------------------------------------------------------------------
-    @staticmethod
-    def _read_tx(tx: ManagedTransaction) -> dict[str, list[dict[str, Any]]]:
-        out = {}
-        for name, q in (("actors", cypher.READ_ACTORS), ("partnerships", cypher.READ_PARTNERSHIPS)):
-            out[name] = [r["n"] for r in tx.run(q)]
-        for name, q in (("memberships", cypher.READ_MEMBERSHIPS), ("funding", cypher.READ_FUNDING),
-                        ("links", cypher.READ_LINKS)):
-            out[name] = [r.data() for r in tx.run(q)]
-        return out
+    def read_graph(self) -> Any:
+        """The whole graph as a ``networkx.MultiDiGraph``, built column-wise (`graph.neo4j_read`)."""
+        return neo4j_read.read_graph(self)
 
     def read_dataset(self) -> Dataset:
         """Every stored record, read in one read transaction."""
-        return nd.read_state(self)[0]
+        return neo4j_read.read_state(self)[0]
 
     # -- datasets, history, sources (graph.neo4j_datasets) ------------------------------
     def read_state(self) -> tuple[Dataset, Owners]:
         """Every stored record and its dataset, in one read transaction."""
-        return nd.read_state(self)
+        return neo4j_read.read_state(self)
 
     def apply(self, change: Change) -> None:
         """Apply ``change`` in one write transaction (always one, whatever ``commit_every`` says)."""
