@@ -87,6 +87,16 @@ _SAFE_NAMES = {
     ("graph/backup.py", "int"),
     ("graph/sqlite_datasets.py", "t"),  # loops over the fixed tuple _RECORD_TABLES
     ("graph/sqlite_datasets.py", "select"),  # the fixed column names of that table (_COLS)
+    # stored results (graph.results_sqlite): the two fixed result tables, their key columns and the
+    # column names of the constant specs ACTOR_RESULTS / PARTNERSHIP_RESULTS / _RUN_COLS
+    ("graph/results_sqlite.py", "t"),
+    ("graph/results_sqlite.py", "table"),
+    ("graph/results_sqlite.py", "key"),
+    ("graph/results_sqlite.py", "k"),
+    ("graph/results_sqlite.py", "spec"),
+    ("graph/results_sqlite.py", "cols"),
+    ("graph/results_sqlite.py", "len"),
+    ("graph/results_sqlite.py", "_RUN_COLS"),
 }
 
 
