@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -126,6 +127,9 @@ class SQLiteStore(Store):
         holds (default ``default``); it only matters on the open that migrates such a file.
         """
         self.path = Path(path).expanduser()
+        # One connection serves every thread of a process (the dashboard's pages and its warm-up and
+        # write-back threads): its transactions are taken one at a time.
+        self._lock = threading.RLock()
         self.legacy_dataset = legacy_dataset or DEFAULT_DATASET
         self.migrated_from: int | None = None
         self.read_only = read_only
@@ -250,6 +254,10 @@ class SQLiteStore(Store):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield from self._locked_transaction()
+
+    def _locked_transaction(self) -> Iterator[sqlite3.Connection]:
         self._con.execute("BEGIN IMMEDIATE")
         try:
             yield self._con
@@ -344,11 +352,12 @@ class SQLiteStore(Store):
 
     def _read(self, *, with_owners: bool) -> tuple[Dataset, Owners]:
         try:
-            self._con.execute("BEGIN")
-            try:
-                return sd.read_state(self._con, _COLS, with_owners=with_owners)
-            finally:
-                self._con.execute("COMMIT")
+            with self._lock:
+                self._con.execute("BEGIN")
+                try:
+                    return sd.read_state(self._con, _COLS, with_owners=with_owners)
+                finally:
+                    self._con.execute("COMMIT")
         except sqlite3.Error as e:
             raise self._error(e, "read") from None
 
