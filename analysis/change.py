@@ -89,7 +89,8 @@ class _Tables:
         self.m_part = np.array([pidx[p] for p in mem["partnership_id"].tolist()], dtype=np.int64)
         self.p_start, self.p_end = _years(parts["start_year"]), _years(parts["end_year"])
         links = links_frame(g)
-        ok = [u in idx and v in idx for u, v in zip(links["source_id"], links["target_id"], strict=True)]
+        ok = np.array([u in idx and v in idx for u, v in zip(links["source_id"], links["target_id"], strict=True)],
+                      dtype=bool)  # a boolean mask even when empty: links[[]] would select no columns
         links = links[ok]
         self.l_u = np.array([idx[a] for a in links["source_id"].tolist()], dtype=np.int64)
         self.l_v = np.array([idx[a] for a in links["target_id"].tolist()], dtype=np.int64)

@@ -118,3 +118,16 @@ def test_compare_cli(tmp_path, seed_graph):
                  ["--every", "5", "--period", "2002-2005"]):
         r = CliRunner().invoke(cli, ["compare", *args, "--db", str(db)])
         assert r.exit_code == 1 and "error:" in r.output and "Traceback" not in r.output, args
+
+
+def test_a_network_without_links(seed_graph):
+    """No LINKED_TO at all (a programme export has none): the periods are compared from memberships alone."""
+    from analysis.memo import share
+
+    g = seed_graph.copy()
+    g.remove_edges_from([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("type") == "LINKED_TO"])
+    periods = [(2002, 2005), (2006, 2010)]
+    res = compare_periods(share(g), periods)
+    for (lo, hi), row in zip(periods, res["periods"].to_dict(orient="records"), strict=True):
+        active, ties = _direct(g, lo, hi)
+        assert row["actors"] == len(active) and row["ties"] == len(ties)
