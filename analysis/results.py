@@ -99,7 +99,7 @@ def compute_results(g: nx.MultiDiGraph, data_version: str, *, include_proposed: 
                  "communities": "louvain", "constraint": holes.attrs.get("method", "burt"),
                  "articulation_points": "hopcroft-tarjan", "completeness": "five families present / 5",
                  "centrality_attrs": dict(cent.attrs), "louvain_attrs": dict(comm.attrs)},
-        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), partnet_version=_version())
+        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), partnet_version=_version())
 
 
 def cached_results(store: Store, g: nx.MultiDiGraph | None = None, *, include_proposed: bool = False,

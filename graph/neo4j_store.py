@@ -35,7 +35,6 @@ from graph.config import Neo4jSettings
 from graph.datasets import DEFAULT_DATASET, Change, Owners
 from graph.errors import IntegrityError, ReadOnlyError, StoreAuthError, StoreError, StoreUnavailable
 from graph.model import Dataset
-from graph.results import StoredResults, params_key
 from graph.store import COUNT_KEYS, Store, StoreInfo
 
 __all__ = ["COMMIT_EVERY_ENV", "DEFAULT_BATCH_SIZE", "SCHEMA_VERSION", "Neo4jStore"]
@@ -106,8 +105,8 @@ def _commit_every_from_env() -> int | None:
     return value
 
 
-class Neo4jStore(Store):
-    """Partnership graph in a Neo4j 5 server."""
+class Neo4jStore(rn.StoredResultsMixin, Store):
+    """Partnership graph in a Neo4j 5 server (stored results: `graph.results_neo4j.StoredResultsMixin`)."""
 
     name = "neo4j"
 
@@ -436,15 +435,6 @@ class Neo4jStore(Store):
             listed = "; ".join(f"{m.table}.{x}" for x in m.missing)
             raise IntegrityError(f"unknown ids referenced: {listed}; nothing was written",
                                  hint="add the missing actors/partnerships to the import, or fix the ids") from None
-
-    def write_results(self, results: StoredResults) -> None:
-        """Keep ``results`` as ``partnet_*`` properties and a ``PartnetRun`` node (`graph.results_neo4j`)."""
-        self._check_writable()
-        rn.write(self, results)
-
-    def read_results(self, params: dict) -> StoredResults | None:
-        """The results stored for ``params`` at the current data version, or None."""
-        return rn.read(self, params_key(params), self.data_version())
 
     def read_history(self) -> list[dict]:
         """History entries, oldest first."""

@@ -16,12 +16,12 @@ from neo4j import ManagedTransaction
 from graph import cypher_results as cr
 from graph.cypher import READ_VERSION
 from graph.datasets import StaleStateError
-from graph.results import StoredResults, from_rows
+from graph.results import StoredResults, from_rows, params_key
 
 #: a `graph.neo4j_store.Neo4jStore` (not imported: that module imports this one)
 Neo4jStore = Any
 
-__all__ = ["migrate", "read", "write"]
+__all__ = ["StoredResultsMixin", "migrate", "read", "read_run", "write"]
 
 
 def _counter(version: str) -> str:
@@ -63,13 +63,29 @@ def write(store: Neo4jStore, res: StoredResults) -> None:
     store._run("write results", tx_fn, write=True)
 
 
+def _current_run(tx: ManagedTransaction, key: str, current_version: str) -> Any:
+    run = tx.run(cr.READ_RUN).single()
+    meta = tx.run(READ_VERSION).single()
+    if run is None or run["params_key"] != key or meta is None or run["data_version"] != meta["v"] \
+            or str(meta["v"]) != _counter(current_version):
+        return None
+    return run
+
+
+def read_run(store: Neo4jStore, key: str, current_version: str) -> dict[str, Any] | None:
+    """The run record stored under ``key`` for ``current_version`` (no node properties read), or None."""
+    def tx_fn(tx: ManagedTransaction) -> dict[str, Any] | None:
+        run = _current_run(tx, key, current_version)
+        return None if run is None else {**run.data(), "data_version": current_version}
+
+    return store._run("read results", tx_fn)
+
+
 def read(store: Neo4jStore, key: str, current_version: str) -> StoredResults | None:
     """The results stored under ``key`` for ``current_version``, or None (none, other parameters, or stale)."""
     def tx_fn(tx: ManagedTransaction) -> StoredResults | None:
-        run = tx.run(cr.READ_RUN).single()
-        meta = tx.run(READ_VERSION).single()
-        if run is None or run["params_key"] != key or meta is None or run["data_version"] != meta["v"] \
-                or str(meta["v"]) != _counter(current_version):
+        run = _current_run(tx, key, current_version)
+        if run is None:
             return None
         actors = [r.data() for r in tx.run(cr.READ_ACTORS, key=key)]
         parts = []
@@ -81,3 +97,20 @@ def read(store: Neo4jStore, key: str, current_version: str) -> StoredResults | N
         return from_rows({**run.data(), "data_version": current_version}, actors, parts)
 
     return store._run("read results", tx_fn)
+
+
+class StoredResultsMixin:
+    """The `graph.store.Store` methods of stored results, for `graph.neo4j_store.Neo4jStore`."""
+
+    def write_results(self, results: StoredResults) -> None:
+        """Keep ``results`` as ``partnet_*`` properties and a ``PartnetRun`` node (`write`)."""
+        self._check_writable()  # type: ignore[attr-defined]
+        write(self, results)
+
+    def read_results(self, params: dict) -> StoredResults | None:
+        """The results stored for ``params`` at the current data version, or None (`read`)."""
+        return read(self, params_key(params), self.data_version())  # type: ignore[attr-defined]
+
+    def read_results_run(self, params: dict) -> dict[str, Any] | None:
+        """The run record of the results stored for ``params`` at the current data version, or None (`read_run`)."""
+        return read_run(self, params_key(params), self.data_version())  # type: ignore[attr-defined]

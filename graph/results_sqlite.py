@@ -13,7 +13,7 @@ import sqlite3
 from graph.datasets import StaleStateError
 from graph.results import ACTOR_RESULTS, PARTNERSHIP_RESULTS, StoredResults, from_rows
 
-__all__ = ["MIGRATION", "read", "write"]
+__all__ = ["MIGRATION", "read", "read_run", "write"]
 
 _SQL_TYPE = {"int": "INTEGER", "nint": "INTEGER", "float": "REAL", "bool": "INTEGER", "text": "TEXT"}
 _RUN_COLS = ("params_key", "data_version", "params", "methods", "created_at", "partnet_version")
@@ -53,11 +53,17 @@ def write(con: sqlite3.Connection, res: StoredResults, current_version: str) -> 
                         [(res.key, r["id"], *(r[c] for c in spec)) for r in rows])
 
 
-def read(con: sqlite3.Connection, key: str, current_version: str) -> StoredResults | None:
-    """The run stored under ``key`` for ``current_version``, or None (none stored, or stale)."""
+def read_run(con: sqlite3.Connection, key: str, current_version: str) -> dict[str, str] | None:
+    """The run record stored under ``key`` for ``current_version`` (no result rows), or None."""
     row = con.execute(f"SELECT {', '.join(_RUN_COLS)} FROM result_runs WHERE params_key = ? AND data_version = ?",
                       (key, current_version)).fetchone()
-    if row is None:
+    return None if row is None else dict(zip(_RUN_COLS, row, strict=True))
+
+
+def read(con: sqlite3.Connection, key: str, current_version: str) -> StoredResults | None:
+    """The run stored under ``key`` for ``current_version``, or None (none stored, or stale)."""
+    run = read_run(con, key, current_version)
+    if run is None:
         return None
     out = []
     for table, k, spec in (("actor_results", "actor_id", ACTOR_RESULTS),
@@ -65,4 +71,4 @@ def read(con: sqlite3.Connection, key: str, current_version: str) -> StoredResul
         cols = ", ".join(f'"{c}"' for c in spec)
         rows = con.execute(f"SELECT {k}, {cols} FROM {table} WHERE params_key = ?", (key,)).fetchall()
         out.append([dict(zip(("id", *spec), r, strict=True)) for r in rows])
-    return from_rows(dict(zip(_RUN_COLS, row, strict=True)), out[0], out[1])
+    return from_rows(run, out[0], out[1])

@@ -399,6 +399,10 @@ class SQLiteStore(Store):
         """The results stored for ``params`` at the current data version, or None."""
         return self._query(lambda con: rs.read(con, params_key(params), self.data_version()))
 
+    def read_results_run(self, params: dict) -> dict[str, str] | None:
+        """The run record of the results stored for ``params`` at the current data version, or None."""
+        return self._query(lambda con: rs.read_run(con, params_key(params), self.data_version()))
+
     def _query(self, fn):
         try:
             return fn(self._con)

@@ -96,6 +96,12 @@ class Store(abc.ABC):
         """The results stored for ``params`` at the current data version, or None (never stale ones)."""
         raise NotImplementedError
 
+    def read_results_run(self, params: dict) -> dict[str, str] | None:
+        """Only the run record (`graph.results.StoredResults.run_record`: ``created_at``, ``data_version``...)
+        of the results stored for ``params`` at the current data version, or None; cheap (no result rows)."""
+        res = self.read_results(params)
+        return None if res is None else res.run_record()
+
     # -- reading -------------------------------------------------------------------
     @abc.abstractmethod
     def read_dataset(self) -> Dataset:

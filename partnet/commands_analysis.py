@@ -86,7 +86,7 @@ def _read_graph(store_kind: str | None, db_path: str | None, what: str = "analys
         click.echo(f"stored the results in the store (data version {res.data_version}, {len(res.actors):,} actors, "
                    f"{len(res.partnerships):,} partnerships)", err=True)
     elif state == "stored" and g.number_of_nodes() > 5000:
-        click.echo(f"using the results stored at {res.created_at} for this data version", err=True)
+        click.echo(f"using the results stored at {res.created_at.split('.')[0]} for this data version", err=True)
     return g
 
 

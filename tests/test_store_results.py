@@ -58,12 +58,28 @@ def test_other_parameters_miss_and_a_data_write_makes_results_stale(store, seed)
     assert store.read_results(results_params(min_members=3)) is None
     store.write(Dataset(actors=[Actor("new-actor", "New", "ngo", country="FR")]))
     assert store.read_results(res.params) is None  # never served stale
+    assert store.read_results_run(res.params) is None
     with pytest.raises(StaleStateError):
         store.write_results(res)  # computed on an older version: refused
     res2, was_stored = cached_results(store, write_back=True)
     assert not was_stored and "new-actor" in set(res2.actors["id"])
     res3, was_stored = cached_results(store)
     assert was_stored and set(res3.actors["id"]) == set(res2.actors["id"])
+
+
+def test_the_run_record_alone(store, seed):
+    """`read_results_run`: the stored run's record without its rows (what names the dashboard's disk views)."""
+    store.write(seed)
+    res = compute_results(store.read_graph(), store.data_version())
+    assert store.read_results_run(res.params) is None
+    store.write_results(res)
+    run = store.read_results_run(res.params)
+    assert run is not None and run["data_version"] == store.data_version() and run["params_key"] == res.key
+    assert pd.Timestamp(run["created_at"]) == pd.Timestamp(res.created_at)  # microseconds kept by both stores
+    assert store.read_results_run(results_params(min_members=3)) is None
+    later = compute_results(store.read_graph(), store.data_version())
+    store.write_results(later)  # a new write-back of the same data: a new run time
+    assert store.read_results_run(res.params)["created_at"] != run["created_at"]
 
 
 def test_read_only_store_refuses_write_back(sqlite_store, seed, tmp_path):
