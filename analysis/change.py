@@ -33,8 +33,8 @@ from analysis._tables import (
 from analysis.periods import Period, default_periods, period_label
 from graph.errors import PartnetError
 
-__all__ = ["PERIOD_FIGURES", "active_sets", "compare_periods", "comparison_json", "parse_period", "period_layout",
-           "period_networks", "periods_every"]
+__all__ = ["PERIOD_FIGURES", "active_sets", "compare_periods", "comparison_json", "parse_period", "period_drawing",
+           "period_layout", "period_networks", "periods_every"]
 
 #: Columns of ``compare_periods(...)["periods"]``.
 PERIOD_FIGURES = ["period", "start", "end", "actors", "partnerships", "ties", "funding_ties", "components",
@@ -189,6 +189,37 @@ def period_layout(g: nx.MultiDiGraph, periods: Sequence[Period], *, max_actors: 
     out = pd.DataFrame([(k, float(x), float(y)) for k, (x, y) in sorted(pos.items())], columns=["id", "x", "y"])
     out.attrs["actors"] = len(reach)
     return out
+
+
+def period_drawing(g: nx.MultiDiGraph, periods: Sequence[Period], *, max_actors: int = 400,
+                   max_ties: int = 3000) -> dict[str, pd.DataFrame]:
+    """What the small multiples of the periods draw: `period_layout` and, per period, its drawn actors and ties.
+
+    Returns
+    -------
+    dict
+        ``layout`` (`period_layout`); ``actors``: ``period, id, name`` of the drawn actors active in each period;
+        ``ties``: ``period, actor_a, actor_b``, the ties among drawn actors, at most ``max_ties`` per period (those
+        between the actors with the most ties over all periods first: ordered by the lower-placed end's rank);
+        ``counts``: ``period, ties, drawn`` (ties among drawn actors, and how many are drawn).
+    """
+    nets = period_networks(g, periods)
+    layout = period_layout(g, periods, max_actors=max_actors)
+    rank = {a: i for i, a in enumerate(layout["id"].tolist())}  # layout order is not the reach order: recompute
+    reach = pd.concat([nets["ties"]["actor_a"], nets["ties"]["actor_b"]]).value_counts()
+    order = sorted(rank, key=lambda a: (-int(reach.get(a, 0)), a))
+    rank = {a: i for i, a in enumerate(order)}
+    ties = nets["ties"]
+    ra, rb = ties["actor_a"].map(rank), ties["actor_b"].map(rank)
+    inside = ties[ra.notna().to_numpy() & rb.notna().to_numpy()].assign(
+        _r=pd.concat([ra, rb], axis=1).max(axis=1))
+    inside = inside.sort_values(["period", "_r", "actor_a", "actor_b"], kind="stable")
+    drawn = inside.groupby("period", sort=False).head(max_ties)
+    counts = pd.DataFrame({"ties": inside.groupby("period").size(), "drawn": drawn.groupby("period").size()})
+    counts = counts.fillna(0).astype(int).rename_axis("period").reset_index()
+    acts = nets["actors"]
+    return {"layout": layout, "actors": acts[acts["id"].isin(rank)][["period", "id", "name"]].reset_index(drop=True),
+            "ties": drawn[["period", "actor_a", "actor_b"]].reset_index(drop=True), "counts": counts}
 
 
 @with_table_cache

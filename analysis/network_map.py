@@ -22,7 +22,8 @@ from analysis.layout import layout
 from analysis.projection import adjacency
 from analysis.views import community_graph
 
-__all__ = ["NOT_CONNECTED", "SMALLER", "central_actors", "display_label", "map_layout", "network_map", "node_radius"]
+__all__ = ["NOT_CONNECTED", "SMALLER", "central_actors", "display_label", "map_layout", "map_summary", "network_map",
+           "node_radius", "view_summary"]
 
 #: Node id of the "not connected (N)" node: isolated actors and single-actor communities.
 NOT_CONNECTED = -2
@@ -131,6 +132,23 @@ def network_map(
     q.graph.update(central=stars, not_connected=int(alone.sum()), communities=int(len(kept)))
     q.graph["positions"] = map_layout(q)
     return q
+
+
+def view_summary(g: nx.Graph) -> dict[str, Any]:
+    """What a page says about a drawn actor graph without holding it: its ``nodes`` and ``edges`` counts and
+    ``labels`` (actor -> (name, country), for the actor search; name falls back to the id, country to "")."""
+    labels = {n: (str(d.get("name") or n), str(d.get("country") or "")) for n, d in g.nodes(data=True)}
+    return {"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "labels": labels}
+
+
+def map_summary(q: nx.Graph) -> dict[str, Any]:
+    """What a page says about a `network_map` without holding it: ``info`` (its ``graph`` dict without the
+    positions) and ``communities`` (``(id, label, size)`` of its community nodes, largest first: what can be
+    opened)."""
+    info = {k: v for k, v in q.graph.items() if k != "positions"}
+    comms = [(c, str(d["label"]), int(d["size"])) for c, d in q.nodes(data=True) if d.get("kind") == "community"]
+    comms.sort(key=lambda t: -t[2])
+    return {"info": info, "communities": comms}
 
 
 def node_radius(size: float, biggest: float) -> float:

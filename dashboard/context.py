@@ -12,6 +12,12 @@ warm-up thread (`dashboard.warmup`) through `open_ctx`.
   Graphs are kept with ``st.cache_resource`` (one shared, read-only object: pickling a
   100,000-node graph on every rerun would cost seconds); frames and plain results with
   ``st.cache_data``.
+- Nothing is computed before a page needs it: the graph, the projection and every `Named`
+  result are made on first use. The frames, layouts and drawings are also kept on local disk
+  under the store's stored run (`dashboard.page_cache`: data version + stored results + code),
+  so after a restart on an unchanged store a page reads them instead of reading the graph and
+  recomputing; the store's stored results (`analysis.results`) are written back once per data
+  version when the dashboard may write.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +91,8 @@ def _graph(_store: Store, version: str) -> nx.MultiDiGraph:
 
 
 @st.cache_resource(show_spinner="Reading stored results…", max_entries=8)
-def _results(_store: Store, version: str, include_proposed: bool, read_only: bool, _g: nx.MultiDiGraph) -> Any:
+def _results(_store: Store, version: str, include_proposed: bool, read_only: bool,
+             _g: Callable[[], nx.MultiDiGraph]) -> Any:
     # once per data version: the stored run (analysis.results), computed and written back when missing and the
     # dashboard may write; the shared graph is primed with it, so the pages recompute none of it
     import logging
@@ -94,7 +102,7 @@ def _results(_store: Store, version: str, include_proposed: bool, read_only: boo
     try:
         res = _store.read_results(results_params(include_proposed=include_proposed))
         if res is None and not read_only:
-            res = compute_results(_g, version, include_proposed=include_proposed)
+            res = compute_results(_g(), version, include_proposed=include_proposed)
             _store.write_results(res)
     except (PartnetError, NotImplementedError) as e:
         logging.getLogger(__name__).warning("stored results unavailable: %s", e)
@@ -102,11 +110,35 @@ def _results(_store: Store, version: str, include_proposed: bool, read_only: boo
     return res
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _stored_metrics(version: str, graph_key: str, _g: nx.MultiDiGraph, _res: Any) -> Any:
-    from analysis.results import stored_metrics
+@st.cache_resource(show_spinner="Reading stored results…", max_entries=8)
+def _stored_run(_store: Store, version: str, include_proposed: bool, read_only: bool,
+                _results_of: Callable[[], Any]) -> Any:
+    # the disk home of this data version's views (dashboard.page_cache.Run): named by the stored run, which is
+    # computed and written back first when missing and the dashboard may write; None: compute as before
+    import logging
 
-    return stored_metrics(_g, _res)
+    from analysis.results import results_params
+    from dashboard import page_cache
+
+    if not page_cache.enabled():
+        return None
+    params = results_params(include_proposed=include_proposed)
+    try:
+        record = _store.read_results_run(params)
+        if record is None and not read_only and _results_of() is not None:
+            record = _store.read_results_run(params)
+    except (PartnetError, NotImplementedError) as e:
+        logging.getLogger(__name__).warning("stored results unavailable: %s", e)
+        return None
+    return page_cache.run_for(version, record)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _stored_metrics(version: str, graph_key: str, _run: Any, _g: Named, _res: Named) -> Any:
+    from analysis.results import stored_metrics
+    from dashboard.page_cache import fetch
+
+    return fetch(_run, ("metrics", graph_key), lambda: stored_metrics(_g.value, _res.value))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -121,12 +153,38 @@ def _resolve(target: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
-@dataclass(frozen=True)
-class Named:
-    """An argument that is itself a cached result (a graph, a frame): its ``key`` stands for it in cache keys."""
+_UNSET = object()
 
-    key: str
-    value: Any = field(compare=False, repr=False)
+
+class Named:
+    """An argument that is itself a cached result (a graph, a frame): its ``key`` stands for it in cache keys.
+
+    The ``value`` is given, or made by ``make()`` on first use (once, thread-safe): a cached call whose
+    result is already cached, in memory or on disk, never makes it.
+    """
+
+    __slots__ = ("_lock", "_make", "_value", "key")
+
+    def __init__(self, key: str, value: Any = _UNSET, *, make: Callable[[], Any] | None = None) -> None:
+        if value is _UNSET and make is None:
+            raise TypeError("Named needs a value or make")
+        self.key, self._value, self._make, self._lock = key, value, make, threading.Lock()
+
+    @property
+    def value(self) -> Any:
+        """The value, made now when it was given as ``make``."""
+        if self._value is _UNSET:
+            with self._lock:
+                if self._value is _UNSET:
+                    self._value = self._make()  # type: ignore[misc]
+                    self._make = None
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Named) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
     def __repr__(self) -> str:
         return f"<{self.key}>"
@@ -141,25 +199,30 @@ def _unwrap(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner="Computing…", max_entries=256)
-def _cached_data(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
-    return _resolve(target)(_g, **_unwrap(_kwargs))
+def _cached_data(version: str, target: str, on: str, key: str, _run: Any, _g: Named, _kwargs: dict[str, Any]) -> Any:
+    from dashboard.page_cache import fetch
+
+    return fetch(_run, ("data", target, on, key), lambda: _resolve(target)(_g.value, **_unwrap(_kwargs)))
 
 
 @st.cache_resource(show_spinner="Computing…", max_entries=64)
-def _cached_resource(version: str, target: str, on: str, key: str, _g: Any, _kwargs: dict[str, Any]) -> Any:
-    return _resolve(target)(_g, **_unwrap(_kwargs))
+def _cached_resource(version: str, target: str, on: str, key: str, _g: Named, _kwargs: dict[str, Any]) -> Any:
+    return _resolve(target)(_g.value, **_unwrap(_kwargs))
 
 
 @st.cache_data(show_spinner="Laying out the graph…", max_entries=64)
-def _cached_layout(version: str, key: str, _g: nx.Graph) -> dict[Any, tuple[float, float]]:
+def _cached_layout(version: str, key: str, _run: Any, _g: Named) -> dict[Any, tuple[float, float]]:
     from dashboard.network_view import layout
+    from dashboard.page_cache import fetch
 
-    return layout(_g)
+    return fetch(_run, ("layout", key), lambda: layout(_g.value))
 
 
 @st.cache_data(show_spinner="Drawing…", max_entries=32)
-def _cached_html(version: str, key: str, _render: Callable[..., str], _kwargs: dict[str, Any]) -> str:
-    return _render(**_kwargs)
+def _cached_html(version: str, key: str, _run: Any, _render: Callable[..., str], _kwargs: dict[str, Any]) -> str:
+    from dashboard.page_cache import fetch
+
+    return fetch(_run, ("html", key), lambda: _render(**_unwrap(_kwargs)))
 
 
 @dataclass(frozen=True)
@@ -230,7 +293,14 @@ class Ctx:
     def results(self) -> Any:
         """The stored results of this data version (`analysis.results`; written back once per data version
         unless read-only), or None; the shared graph is primed with them."""
-        return _results(self.store, self.version, self.include_proposed, self.read_only, self.whole_graph)
+        # computing them reads the shared graph itself (not `whole_graph`, which primes it with these results)
+        return _results(self.store, self.version, self.include_proposed, self.read_only,
+                        lambda: _graph(self.store, self.version))
+
+    def stored_run(self) -> Any:
+        """The disk home of this data version's views (`dashboard.page_cache.Run`, named by the stored results,
+        which are written back first when missing), or None (read-only without stored results, cache off)."""
+        return _stored_run(self.store, self.version, self.include_proposed, self.read_only, self.results)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -254,7 +324,7 @@ class Ctx:
         """
         name, g = self._on(on)
         try:
-            return _cached_data(self.version, target, name, _key(kwargs), g, kwargs)
+            return _cached_data(self.version, target, name, _key(kwargs), self.stored_run(), g, kwargs)
         except PartnetError as e:
             _stop_with(e)
 
@@ -266,23 +336,24 @@ class Ctx:
         except PartnetError as e:
             _stop_with(e)
 
-    def _on(self, on: Named | None) -> tuple[str, Any]:
+    def _on(self, on: Named | None) -> tuple[str, Named]:
         if on is None:
-            return self.graph_key, self.graph
-        return on.key, on.value
+            return self.graph_key, Named(self.graph_key, make=lambda: self.graph)
+        return on.key, on
 
     def named(self, target: str, on: Named | None = None, **kwargs: Any) -> Named:
-        """`resource` wrapped as a `Named` argument for further cached calls."""
+        """`resource` as a `Named` argument for further cached calls, made only when its value is used."""
         key = f"{target}@{on.key if on else self.graph_key}{_key(kwargs) if kwargs else ''}"
-        return Named(key, self.resource(target, on=on, **kwargs))
+        return Named(key, make=lambda: self.resource(target, on=on, **kwargs))
 
     def layout(self, g: Named) -> dict[Any, tuple[float, float]]:
         """Positions of the nodes of a cached graph (`dashboard.network_view.layout`), cached per data version."""
-        return _cached_layout(self.version, g.key, g.value)
+        return _cached_layout(self.version, g.key, self.stored_run(), g)
 
     def html(self, key: str, render: Callable[..., str], **kwargs: Any) -> str:
-        """``render(**kwargs)`` cached per data version and ``key`` (which must name everything it depends on)."""
-        return _cached_html(self.version, key, render, kwargs)
+        """``render(**kwargs)`` cached per data version and ``key`` (which must name everything it depends on);
+        `Named` arguments are passed as their values, made only when the drawing is not cached."""
+        return _cached_html(self.version, key, self.stored_run(), render, kwargs)
 
     def facets(self) -> dict[str, Any]:
         """What views can be filtered on (`analysis.views.graph_facets`)."""
@@ -314,11 +385,10 @@ class Ctx:
         The export runs only when the user clicks; ``build`` gives the graph to export (default: the
         whole property graph).
         """
-        whole = self.whole_graph
         kwargs.setdefault("include_proposed", self.include_proposed)
 
         def make() -> bytes:
-            g = build() if build is not None else whole
+            g = build() if build is not None else self.whole_graph
             import io
             import tempfile
             import zipfile
@@ -341,9 +411,10 @@ class Ctx:
     def metrics(self) -> Any:
         """`analysis.export.actor_metrics`: every actor with centralities, community, distance to a union
         (read from the stored results when the store holds them for this data version)."""
-        res = self.results()
-        if res is not None:
-            return _stored_metrics(self.version, self.graph_key, self.graph, res)
+        run = self.stored_run()
+        if run is not None or self.results() is not None:
+            return _stored_metrics(self.version, self.graph_key, run, Named(self.graph_key, make=lambda: self.graph),
+                                   Named("results", make=self.results))
         comm = self.communities()
         kw: dict[str, Any] = {"projection": self.projection,
                               "centrality": Named("centrality", self.centrality())}

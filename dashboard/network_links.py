@@ -62,12 +62,10 @@ def _back() -> None:
 
 def drill_controls(shown: Any, comm: Any) -> None:
     """Under a network map, a selectbox that opens one of its communities; in a drill-down, a way back."""
-    q = shown.map
-    if q is not None:
-        options = sorted((c for c, d in q.nodes(data=True) if d.get("kind") == "community"),
-                         key=lambda c: -q.nodes[c]["size"])
-        st.selectbox("Open a community (drill down)", options, index=None, key="net_drill",
-                     format_func=lambda c: q.nodes[c]["label"], on_change=_open, args=("net_drill",),
+    if shown.map is not None:
+        labels = {c: label for c, label, _size in shown.map["communities"]}  # largest first
+        st.selectbox("Open a community (drill down)", list(labels), index=None, key="net_drill",
+                     format_func=labels.get, on_change=_open, args=("net_drill",),
                      placeholder="Choose a community to see its actors…",
                      help="Clicks in the drawing cannot reach the page (it runs sandboxed, offline): choose "
                           "here, or add ?community=ID to the address.")

@@ -95,14 +95,32 @@ def weighted_base(ctx: Ctx, choice: NetworkChoice) -> Named:
 
 @dataclass
 class Drawing:
-    """A drawn view: the HTML page, its caption, and what it shows."""
+    """A drawn view: the HTML page, its caption, and what it shows.
+
+    ``graph`` is the actor graph drawn (a `Named`: made only when used); ``map`` the `analysis.network_map.map_summary`
+    of the network map when the view is aggregated (its communities, for the drill-down).
+    """
 
     html: str
     note: str
     aggregated: bool
-    graph: nx.Graph = field(repr=False)
+    graph: Named = field(repr=False)
     sizes: dict[Any, float] = field(default_factory=dict, repr=False)
-    map: nx.Graph | None = field(default=None, repr=False)
+    map: dict[str, Any] | None = field(default=None, repr=False)
+
+
+def _render_actors(g: nx.Graph, sizes: dict[Any, float], **kwargs: Any) -> str:
+    from analysis.network_map import central_actors
+    from dashboard.network_view import render_network
+
+    # the 30 most central actors (by the size measure) are labelled at every zoom
+    return render_network(g=g, sizes=sizes, central=tuple(central_actors(g, 30, centrality=sizes)), **kwargs)
+
+
+def _render_map(q: nx.Graph, note: str) -> str:
+    from dashboard.network_view import render_map
+
+    return render_map(q=q, positions=q.graph["positions"], note=note)
 
 
 def drawing(ctx: Ctx, choice: NetworkChoice, comm: Communities, sel: Named, *, ego: str | None = None,
@@ -116,33 +134,35 @@ def drawing(ctx: Ctx, choice: NetworkChoice, comm: Communities, sel: Named, *, e
     The 30 most central actors (by the size measure) are labelled at every zoom. ``actor_names`` is
     kept for callers: the map names members from the graph itself.
     """
-    from analysis.network_map import central_actors
-    from dashboard.network_view import DRILL_MAX, MAX_NODES, render_map, render_network
+    from dashboard.network_view import DRILL_MAX, MAX_NODES
 
     view = ctx.named("analysis.views:ego_network", on=sel, actor=ego, radius=hops) if ego else sel
-    g = view.value
     limit = DRILL_MAX if choice.communities else MAX_NODES
-    if ego is None and g.number_of_nodes() > limit:
+    n = ctx.data("analysis.network_map:view_summary", on=view)["nodes"]
+    if ego is None and n > limit:
+        # the map, its summary and its drawing are cached (on disk too): a first visit after a restart
+        # reads them and never builds the actor graph
         q = ctx.named("analysis.network_map:network_map", on=view, membership=comm.membership, top=choice.top)
-        info = q.value.graph
-        note = (f"{g.number_of_nodes():,} actors are more than {limit:,}: each node is a community (size = actors), "
+        summary = ctx.data("analysis.network_map:map_summary", on=q)
+        info = summary["info"]
+        note = (f"{n:,} actors are more than {limit:,}: each node is a community (size = actors), "
                 f"the {min(choice.top, info['communities']):,} largest of {info['communities']:,}, labelled by "
                 f"top member · country · family; 'not connected ({info['not_connected']:,})' holds the actors "
                 "without a tie or alone in their community. Open a community below, or search an actor.")
-        html = ctx.html(f"map|{q.key}", render_map, q=q.value, positions=q.value.graph["positions"], note=note)
-        return Drawing(html, note, True, g, map=q.value)
+        html = ctx.html(f"map|{q.key}", _render_map, q=q, note=note)
+        return Drawing(html, note, True, view, map=summary)
     sizes = ctx.data("analysis.views:actor_measure", on=ctx.projection, measure=choice.size_by)
+    shown = ctx.data("analysis.network_map:view_summary", on=view)
     what = ""
     if ego:
-        name = g.nodes[ego].get("name") or ego
+        name = shown["labels"].get(ego, (ego,))[0]
         what = f"ego network of {name} at {hops} hop{'s' if hops > 1 else ''}, "
-    note = f"{what}{g.number_of_nodes():,} actors, {g.number_of_edges():,} ties"
-    central = tuple(central_actors(g, 30, centrality=sizes))
-    html = ctx.html(f"actors|{view.key}|{choice.color_by}|{choice.size_by}", render_network, g=g,
-                    positions=ctx.layout(view), color_by=choice.color_by, membership=comm.membership.value,
-                    community_names=comm.names, sizes=sizes, size_label=MEASURES[choice.size_by], focus=ego,
-                    central=central)
-    return Drawing(html, note, False, g, sizes)
+    note = f"{what}{shown['nodes']:,} actors, {shown['edges']:,} ties"
+    html = ctx.html(f"actors|{view.key}|{choice.color_by}|{choice.size_by}", _render_actors, g=view,
+                    positions=Named(f"layout|{view.key}", make=lambda: ctx.layout(view)), color_by=choice.color_by,
+                    membership=comm.membership, community_names=comm.names, sizes=sizes,
+                    size_label=MEASURES[choice.size_by], focus=ego)
+    return Drawing(html, note, False, view, sizes)
 
 
 def prepare(ctx: Ctx, choice: NetworkChoice | None = None) -> Drawing:

@@ -146,12 +146,9 @@ def ingest_into(checked: Checked, store: Store, *, dataset: str | None = None, r
 
 def report_html(ctx: Any) -> Callable[[], bytes]:
     """A callable giving the HTML brief of the whole store (`analysis.report.build_report`), built on click."""
-    g = ctx.graph
-    comm = ctx.communities().membership.value or None
-
     def make() -> bytes:
         from analysis.report import build_report
 
-        return build_report(g, communities=comm).encode("utf-8")
+        return build_report(ctx.graph, communities=ctx.communities().membership.value or None).encode("utf-8")
 
     return make

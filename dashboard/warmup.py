@@ -1,4 +1,5 @@
-"""Warm the dashboard's caches before the first visit: the network page's first view, per data version.
+"""Warm the dashboard's caches before the first visit: the network page's first view (every page's on a large
+store, `dashboard.prefetch`), per data version.
 
 A first visit to the network page of a large store computes the graph, the actor projection, its
 communities, the facets, the community graph, its layout and the drawing (tens of seconds at
@@ -14,8 +15,10 @@ them for every later session:
 
 A page that needs a result still being computed waits for it instead of computing it again:
 Streamlit takes a lock per cache key, and the warm-up makes exactly the page's calls
-(`dashboard.network_page.prepare`), with the page's keys. Warming is best effort: a failure is
-logged and the page computes what it needs itself. ``PARTNET_WARMUP=0`` turns it off.
+(`dashboard.network_page.prepare`, `dashboard.prefetch`), with the page's keys. The results are
+kept on disk too (`dashboard.page_cache`): after a restart the warm-up, and the pages, read them.
+Warming is best effort: a failure is logged and the page computes what it needs itself.
+``PARTNET_WARMUP=0`` turns it off.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dashboard.context import Ctx, StoreChoice
 
-__all__ = ["boot", "enabled", "ensure", "warm", "warmed"]
+__all__ = ["PREFETCH_ALL_ACTORS", "boot", "enabled", "ensure", "warm", "warmed"]
 
 _LOG = logging.getLogger("partnet.dashboard.warmup")
 _LOCK = threading.Lock()
@@ -55,16 +58,28 @@ def enabled() -> bool:
     return os.environ.get("PARTNET_WARMUP", "").strip().lower() not in _OFF
 
 
+#: From this many actors the warm-up computes every page's first view, not only the network page's
+#: (below it every page computes in about a second).
+PREFETCH_ALL_ACTORS = 2_000
+
+
 def warm(ctx: Ctx) -> None:
-    """Compute, into the caches, what a first visit to the network page shows (blocking).
+    """Compute, into the caches, what a first visit to the network page shows (blocking); on a store of
+    `PREFETCH_ALL_ACTORS` actors or more, then every other page's first view (`dashboard.prefetch`).
 
     `dashboard.network_page.prepare` with the page's default settings: the facets, the
     communities, the selection, and the drawing (the community graph, its layout and HTML above
-    `dashboard.network_view.MAX_NODES` actors; else the actors' layout and HTML).
+    `dashboard.network_view.MAX_NODES` actors; else the actors' layout and HTML). The results are
+    also kept on disk under the store's stored run (`dashboard.page_cache`), so the warm-up after a
+    restart on an unchanged store only reads them.
     """
     from dashboard.network_page import prepare
+    from dashboard.prefetch import PAGES, prefetch
 
     prepare(ctx)
+    if ctx.counts.get("Actor", 0) >= PREFETCH_ALL_ACTORS:
+        took = prefetch(ctx, [p for p in PAGES if p != "network"])
+        _LOG.info("partnet: first views prefetched: %s", ", ".join(f"{k} {v:.1f} s" for k, v in took.items()))
 
 
 def warmed(ctx: Ctx) -> bool:

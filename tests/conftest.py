@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from graph.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 NEO4J_SCRIPT = ROOT / "scripts" / "neo4j-local"
+# the dashboard keeps its views on disk (dashboard.page_cache): in the tests, in a directory of their own
+os.environ.setdefault("PARTNET_CACHE_DIR", tempfile.mkdtemp(prefix="partnet-test-views-"))
 
 
 def _require(what: str) -> bool:

@@ -131,3 +131,26 @@ def test_a_network_without_links(seed_graph):
     for (lo, hi), row in zip(periods, res["periods"].to_dict(orient="records"), strict=True):
         active, ties = _direct(g, lo, hi)
         assert row["actors"] == len(active) and row["ties"] == len(ties)
+
+
+def test_period_drawing_draws_ties_among_drawn_actors_capped(gen_graph):
+    from analysis.change import period_drawing, period_networks
+    from analysis.memo import share
+
+    g = share(gen_graph)
+    periods = [(2000, 2006), (2007, 2013)]
+    nets = period_networks(g, periods)
+    full = period_drawing(g, periods, max_actors=60, max_ties=10**9)
+    drawn = set(full["layout"]["id"])
+    assert len(drawn) == 60
+    for label, t in nets["ties"].groupby("period"):
+        inside = t[t["actor_a"].isin(drawn) & t["actor_b"].isin(drawn)]
+        got = full["ties"][full["ties"]["period"] == label]
+        pairs = set(zip(got["actor_a"], got["actor_b"], strict=True))
+        assert pairs == set(zip(inside["actor_a"], inside["actor_b"], strict=True))
+    capped = period_drawing(g, periods, max_actors=60, max_ties=25)
+    assert (capped["ties"].groupby("period").size() <= 25).all()
+    counts = capped["counts"].set_index("period")
+    assert (counts["ties"] == full["counts"].set_index("period")["ties"]).all()
+    assert (counts["drawn"] == counts["ties"].clip(upper=25)).all()
+    assert set(capped["actors"]["id"]) <= drawn

@@ -485,6 +485,13 @@ def test_change_over_time_figures_and_period_selector(seed_db: Path, use_db) -> 
     spec = json.loads(charts[-1].proto.spec)
     markers = [t for t in spec["data"] if t.get("mode") == "markers"]
     assert len(markers) == 2
-    where = [dict(zip(t["text"], zip(t["x"], t["y"], strict=True), strict=True)) for t in markers]
+    def values(v):  # plotly sends numpy arrays as typed base64 ({"dtype", "bdata"})
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist() if isinstance(v, dict) else v
+
+    where = [dict(zip(t["text"], zip(values(t["x"]), values(t["y"]), strict=True), strict=True)) for t in markers]
     both = set(where[0]) & set(where[1])
     assert both and all(where[0][k] == where[1][k] for k in both)  # positions fixed between periods

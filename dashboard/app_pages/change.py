@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import state, tables
+from dashboard.limits import PERIOD_ACTORS_DRAWN, PERIOD_TIES_DRAWN
 
-#: Most actors drawn in the small multiples (the most connected over all periods).
-MAX_DRAWN = 400
+MAX_DRAWN, MAX_TIES = PERIOD_ACTORS_DRAWN, PERIOD_TIES_DRAWN
 
 ctx = state.page()
 st.title("Change over time")
@@ -56,28 +57,31 @@ if not rc.empty:
 
 
 st.subheader("The network in each period")
-nets = ctx.data("analysis.change:period_networks", periods=periods)
-layout = ctx.data("analysis.change:period_layout", periods=periods, max_actors=MAX_DRAWN)
+drawing = ctx.data("analysis.change:period_drawing", periods=periods, max_actors=MAX_DRAWN, max_ties=MAX_TIES)
+layout, acts, ties = drawing["layout"], drawing["actors"], drawing["ties"]
 pos = dict(zip(layout["id"], zip(layout["x"], layout["y"], strict=True), strict=True))
-acts, ties = nets["actors"], nets["ties"]
-keep = set(pos)
-ties = ties[ties["actor_a"].isin(keep) & ties["actor_b"].isin(keep)]
 if layout.attrs.get("actors", 0) > MAX_DRAWN:
     st.caption(f"Drawn: the {MAX_DRAWN:,} actors with the most ties over all periods, of {layout.attrs['actors']:,}.")
+capped = drawing["counts"][drawing["counts"]["drawn"] < drawing["counts"]["ties"]]
+if len(capped):
+    st.caption("Ties drawn, per period: at most " + f"{MAX_TIES:,} (among the most connected actors first): "
+               + "; ".join(f"{r.period}: {r.drawn:,} of {r.ties:,}" for r in capped.itertuples()) + ".")
 cols = min(len(chosen), 3)
 rows = -(-len(chosen) // cols)
 fig = make_subplots(rows=rows, cols=cols, subplot_titles=[html.escape(p) for p in chosen])
 for i, label in enumerate(chosen):
     r, c = i // cols + 1, i % cols + 1
     t = ties[ties["period"] == label]
-    xs, ys = [], []
-    for a, b in zip(t["actor_a"].tolist(), t["actor_b"].tolist(), strict=True):
-        xs += [pos[a][0], pos[b][0], None]
-        ys += [pos[a][1], pos[b][1], None]
+    a_xy = np.array([pos[x] for x in t["actor_a"]], dtype=float).reshape(-1, 2)
+    b_xy = np.array([pos[x] for x in t["actor_b"]], dtype=float).reshape(-1, 2)
+    gap = np.full(len(t), np.nan)  # NaN between segments: one line trace of every tie
+    xs = np.column_stack([a_xy[:, 0], b_xy[:, 0], gap]).ravel()
+    ys = np.column_stack([a_xy[:, 1], b_xy[:, 1], gap]).ravel()
     fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", line={"width": 0.4, "color": "#bbbbbb"},
-                               hoverinfo="skip", showlegend=False), row=r, col=c)
-    a = acts[(acts["period"] == label) & acts["id"].isin(keep)]
-    fig.add_trace(go.Scattergl(x=[pos[x][0] for x in a["id"]], y=[pos[x][1] for x in a["id"]], mode="markers",
+                               hoverinfo="skip", showlegend=False, connectgaps=False), row=r, col=c)
+    a = acts[acts["period"] == label]
+    fig.add_trace(go.Scattergl(x=np.array([pos[x][0] for x in a["id"]], dtype=float),
+                               y=np.array([pos[x][1] for x in a["id"]], dtype=float), mode="markers",
                                marker={"size": 5, "color": "#4e79a7"}, showlegend=False,
                                text=[html.escape(f"{n} ({i})") for n, i in zip(a["name"], a["id"], strict=True)],
                                hoverinfo="text"), row=r, col=c)

@@ -52,11 +52,11 @@ choice = NetworkChoice(color_by=color_by, size_by=size_by, countries=tuple(count
                        backbone=0.05 if use_backbone else None, top=top)
 filters = choice.filters()
 sel = selection(ctx, choice, comm)
-names = {n: d.get("name") or n for n, d in sel.value.nodes(data=True)}
+labels = ctx.data("analysis.network_map:view_summary", on=sel)["labels"]  # actor -> (name, country)
 
 c1, c2 = st.columns([3, 1])
-ego = pick_one(c1, "Search an actor", sorted(names, key=lambda n: (str(names[n]).casefold(), n)),
-               format_func=lambda n: f"{names[n]} ({sel.value.nodes[n].get('country') or 'EU/intl'})",
+ego = pick_one(c1, "Search an actor", sorted(labels, key=lambda n: (labels[n][0].casefold(), n)),
+               format_func=lambda n: f"{labels[n][0]} ({labels[n][1] or 'EU/intl'})",
                placeholder="Type a name to see its ego network…", key="net_ego")
 hops = c2.radio("Hops", [1, 2], horizontal=True, key="net_hops", disabled=ego is None)
 
@@ -90,7 +90,7 @@ def _shown() -> object:
     from analysis.projection import filter_graph
     from analysis.views import restrict_actors
 
-    return restrict_actors(filter_graph(ctx.graph, filters), list(g.nodes))
+    return restrict_actors(filter_graph(ctx.graph, filters), list(g.value.nodes))
 
 
 st.download_button("Download the filtered graph (GEXF)", ctx.export_file("gexf", build=_shown),
