@@ -47,7 +47,7 @@ def register(cli: click.Group) -> None:
     """Add ``countries`` (and the other network-method commands) to the ``partnet`` group."""
     from graph.errors import PartnetError
     from partnet.cli import friendly_errors, store_options
-    from partnet.commands_analysis import _empty_notice, _read_graph, tie_options
+    from partnet.commands_analysis import _empty_notice, proposed_option, read_analysed, tie_options
 
     @cli.command("countries")
     @click.option("--weight", type=click.Choice(["participations", "actor-pairs", "partnerships"]),
@@ -64,10 +64,11 @@ def register(cli: click.Group) -> None:
                   help="Write the network to a file instead: .gexf, .graphml (the network), .csv or .xlsx "
                   "(the country table and the pairs).")
     @_format_option
+    @proposed_option
     @store_options
     @friendly_errors
     def countries(weight: str, only: str | None, edges: bool, alpha: float | None, out: str | None, fmt: str,
-                  store_kind: str | None, db_path: str | None) -> None:
+                  store_kind: str | None, db_path: str | None, include_proposed: bool = False) -> None:
         """The country co-participation network: per country its memberships, partnerships, cross-border
         partnerships, strength, weighted eigenvector (largest = 1) and weighted betweenness (distance =
         1/weight); with --edges the weighted country pairs. Actors without a country are left out."""
@@ -77,7 +78,7 @@ def register(cli: click.Group) -> None:
         if alpha is not None and not (edges or out):
             raise PartnetError("--backbone selects country pairs: it needs --edges or --out",
                                hint="add --edges to print the backbone's pairs, or --out FILE to write them")
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         if out is not None:
@@ -105,17 +106,18 @@ def register(cli: click.Group) -> None:
                   help="Ties printed in the table format (csv and json print all).")
     @tie_options(default="newman")
     @_format_option
+    @proposed_option
     @store_options
     @friendly_errors
     def backbone_cmd(alpha: float, top: int, weight: str, min_shared: int | None, fmt: str,
-                     store_kind: str | None, db_path: str | None) -> None:
+                     store_kind: str | None, db_path: str | None, include_proposed: bool = False) -> None:
         """The disparity-filter backbone (Serrano, Boguñá & Vespignani 2009) of the weighted actor network:
         the ties that carry a significant share of at least one end's strength, most significant first.
         The weight defaults to newman: with count most ties weigh 1 and few can stand out."""
         from analysis.backbone import backbone_ties
         from analysis.tie_weights import weighted_projection
 
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         df = backbone_ties(weighted_projection(g, weight, min_shared=min_shared), alpha)
@@ -140,11 +142,12 @@ def register(cli: click.Group) -> None:
                   help="Communities printed in the table format (csv and json print all).")
     @tie_options
     @_format_option
+    @proposed_option
     @store_options
     @friendly_errors
     def communities_cmd(method: str, objective: str, resolution: float, engine: str, seed: int, runs: int, top: int,
-                        weight: str,
-                        min_shared: int | None, fmt: str, store_kind: str | None, db_path: str | None) -> None:
+                        weight: str, min_shared: int | None, fmt: str, store_kind: str | None, db_path: str | None,
+                        include_proposed: bool = False) -> None:
         """Communities of the actor network (Leiden or Louvain, seeded), one row per community labelled by its
         dominant country and family and its best-connected member, with how stable they are across seeds."""
         from analysis.leiden import labelled_communities, leiden, stability
@@ -152,7 +155,7 @@ def register(cli: click.Group) -> None:
 
         if method == "louvain" and objective != "modularity":
             raise PartnetError("--objective cpm is a Leiden option", hint="use --method leiden, or drop --objective")
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         proj = weighted_projection(g, weight, min_shared=min_shared)
@@ -179,16 +182,17 @@ def register(cli: click.Group) -> None:
                   help="List only the intermediated actors (one partner links them to the largest component).")
     @tie_options
     @_format_option
+    @proposed_option
     @store_options
     @friendly_errors
     def cores_cmd(top: int, only_inter: bool, weight: str, min_shared: int | None, fmt: str, store_kind: str | None,
-                  db_path: str | None) -> None:
+                  db_path: str | None, include_proposed: bool = False) -> None:
         """Core and periphery: the k-core shell of every actor (highest first), the main core's share of the
         actors, and the intermediated actors. --min-shared K reads it on the stable-tie graph."""
         from analysis.cores import core_periphery
         from analysis.tie_weights import weighted_projection
 
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         df = core_periphery(weighted_projection(g, weight, min_shared=min_shared))
@@ -204,16 +208,17 @@ def register(cli: click.Group) -> None:
     @cli.command("homophily")
     @tie_options
     @_format_option
+    @proposed_option
     @store_options
     @friendly_errors
     def homophily_cmd(weight: str, min_shared: int | None, fmt: str, store_kind: str | None,
-                      db_path: str | None) -> None:
+                      db_path: str | None, include_proposed: bool = False) -> None:
         """Homophily by family, country and type: attribute assortativity (Newman 2003) and the E-I index
         (Krackhardt & Stern), with the share of ties inside a group."""
         from analysis.homophily import homophily
         from analysis.tie_weights import weighted_projection
 
-        g = _read_graph(store_kind, db_path)
+        g = read_analysed(store_kind, db_path, include_proposed)
         if _empty_notice(g):
             return
         df = homophily(weighted_projection(g, weight, min_shared=min_shared))

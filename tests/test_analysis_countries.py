@@ -189,3 +189,24 @@ def test_cli_countries(db, tmp_path):
     assert res.exit_code == 0 and (tmp_path / "n.gexf").exists()
     res = run(cli, ["countries", "--db", str(tmp_path / "missing.db")])
     assert res.exit_code == 2
+
+
+def test_cli_countries_leaves_proposed_partnerships_out(tmp_path):
+    """Like every finding: a proposed partnership (here a DE-EL one) counts only with --include-proposed."""
+    from graph.sqlite_store import SQLiteStore
+
+    ds = hand_dataset()
+    ds.partnerships.append(Partnership("pp", "PROPOSED", "project", status="proposed"))
+    ds.memberships += [Membership("d1", "pp"), Membership("g2", "pp")]
+    path = str(tmp_path / "p.db")
+    with SQLiteStore(path) as st:
+        st.write(ds)
+    run = CliRunner().invoke
+    pairs = {}
+    for extra in ([], ["--include-proposed"]):
+        res = run(cli, ["countries", "--db", path, "--edges", "--format", "json", "--weight", "partnerships", *extra])
+        assert res.exit_code == 0, res.output
+        pairs[bool(extra)] = {(r["country_a"], r["country_b"]): r["weight"] for r in json.loads(res.output)}
+    want = country_edges(dataset_to_graph(hand_dataset()), "partnerships")
+    assert pairs[False] == {(r.country_a, r.country_b): r.weight for r in want.itertuples()}
+    assert pairs[True][("DE", "GR")] == pairs[False].get(("DE", "GR"), 0) + 1  # EL is stored as GR
