@@ -254,6 +254,9 @@ def plan_import(files: Dataset, stored: Dataset, owners: Owners, *, dataset: str
         recs = getattr(files, t)
         if not recs:
             continue
+        if not by_key:  # nothing of this table stored (a first import): every record is new
+            diff.new.extend(recs)
+            continue
         content = _content_getter(type(recs[0]))
         for rec in recs:
             old = by_key.get(rec.key)
@@ -271,7 +274,7 @@ def plan_import(files: Dataset, stored: Dataset, owners: Owners, *, dataset: str
             else:
                 diff.conflicts.append(Conflict(t, rec.key, owner, field_changes(old, rec, provenance=False)))
                 plan._conflict_records[t].append(rec)
-    file_keys = {t: {r.key for r in getattr(files, t)} for t in Dataset.TABLES}
+    file_keys = {t: {r.key for r in getattr(files, t)} if getattr(stored, t) else set() for t in Dataset.TABLES}
     candidates = {t: [r for r in getattr(stored, t)
                       if r.key not in file_keys[t] and owners.get(t, {}).get(r.key, DEFAULT_DATASET) == dataset]
                   for t in Dataset.TABLES}

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, ClassVar
 
 __all__ = [
@@ -324,10 +325,17 @@ class Dataset:
         """The same records with repeated keys collapsed (the last one wins), order kept."""
         out = Dataset()
         for t in self.TABLES:
-            by_key: dict[tuple[Any, ...], Any] = {}
-            for rec in getattr(self, t):
-                by_key.pop(rec.key, None)
-                by_key[rec.key] = rec
+            recs = getattr(self, t)
+            # one C-level getter per table instead of the generic `key` (seconds at 500,000 records);
+            # a single field gives a scalar, not a tuple: consistent within the table, which is all it needs
+            keys = list(map(attrgetter(*type(recs[0]).key_fields), recs)) if recs else []
+            if len(set(keys)) == len(keys):
+                setattr(out, t, list(recs))
+                continue
+            by_key: dict[Any, Any] = {}
+            for k, rec in zip(keys, recs, strict=True):
+                by_key.pop(k, None)
+                by_key[k] = rec
             setattr(out, t, list(by_key.values()))
         return out
 

@@ -39,9 +39,7 @@ def read_state(store: Neo4jStore) -> tuple[Dataset, Owners]:
 
 def apply(store: Neo4jStore, change: Change) -> None:
     """Apply ``change`` in one write transaction (raises `graph.neo4j_store._Missing` on a missing reference)."""
-    plan = store._rows(change.upserts, change.owners)
-    if change.expected_version is not None and change.new:
-        plan = neo4j_write.create_new(plan, change.new)  # safe: the version is checked below first
+    plan = _prepare(store, change)
     deletes = [(q, [list(k) for k in change.deletes.get(t) or []]) for t, q in _DELETE]
     sources = [{c: str(s.get(c) or "") for c in ("id", "title", "file", "description")}
                for s in change.sources or ()]
@@ -68,6 +66,14 @@ def apply(store: Neo4jStore, change: Change) -> None:
             _add_history(tx, history)
 
     store._run("write", tx_fn, write=True)
+
+
+def _prepare(store: Neo4jStore, change: Change) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """The statements and parameter rows of ``change``'s upserts (new records by CREATE when known new)."""
+    plan = store._rows(change.upserts, change.owners)
+    if change.expected_version is not None and change.new:
+        plan = neo4j_write.create_new(plan, change.new)  # safe: `apply` checks the version first
+    return plan
 
 
 def _add_history(tx: ManagedTransaction, e: dict[str, Any]) -> None:

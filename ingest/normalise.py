@@ -165,6 +165,8 @@ def map_header(raw: RawTable, spec: Table, report: Report) -> dict[str, int] | N
 #: Columns whose values repeat a lot: one string object per distinct value (memory of large imports).
 _SHARED_TYPES = frozenset({"id", "reference", "currency", "country"})
 _SHARED_NAMES = frozenset({"source", "section", "programme", "city"})
+#: Distinct raw values remembered per shared column (their clean value, when cleaning said nothing).
+_MEMO_LIMIT = 1_000_000
 
 
 def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: bool = False,
@@ -193,7 +195,7 @@ def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: boo
             must_fill = col.required and col.type != "id"
             share = col.type in _SHARED_TYPES or col.name in _SHARED_NAMES
             plan.append((col.name, positions[col.name], converter(col), must_fill, col.default,
-                         out.values.setdefault(col.name, []), share))
+                         out.values.setdefault(col.name, []), share, {} if share else None))
     width = len(raw.header)
     cell = _Cell(report, raw.file, spec.name)
     orphan_reported = False
@@ -210,16 +212,23 @@ def normalise_table(raw: RawTable, spec: Table, report: Report, *, progress: boo
             out_rows.append(rownum)
             n = len(cells)
             cell.row = rownum
-            for name, pos, conv, must_fill, default, values, share in plan:
+            for name, pos, conv, must_fill, default, values, share, memo in plan:
                 v = cells[pos] if pos < n else None
+                if memo is not None and (hit := memo.get(v)) is not None:
+                    values.append(hit)  # a repeated id or provenance text: converted before, silently
+                    continue
                 if v is None or v == "":
                     value = default if default else conv(None, cell.warn)
                     failed = False
                 else:
                     cell.column, cell.raw = name, v
+                    seen = len(report.problems)
                     try:
                         value = conv(v, cell.warn)
                         failed = False
+                        if memo is not None and value and type(v) is str and len(report.problems) == seen \
+                                and len(memo) < _MEMO_LIMIT:
+                            memo[v] = shared.setdefault(value, value)
                     except CellError as e:
                         report.error(e.code, e.message, e.hint, file=raw.file, table=spec.name, row=rownum,
                                      column=name, value=_raw_text(v))

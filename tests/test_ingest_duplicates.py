@@ -111,3 +111,32 @@ def test_blocking_scales_to_100k_actors():
     elapsed = time.perf_counter() - t
     assert (10, 50_000) in {(i, j) for i, j, _ in pairs}
     assert elapsed < 30, f"{elapsed:.1f} s for 100k names"
+
+
+def test_fuzzy_rule_matches_token_sort_ratio_brute_force():
+    """The sorted-neighbourhood pass scores token-sorted keys with plain ``ratio``: the same pairs as
+    rapidfuzz's ``token_sort_ratio`` on the raw keys, checked by brute force over every pair in a window."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    rng = random.Random(3)
+    words = ["centre", "union", "européen", "ville", "association", "institut", "réseau", "emploi", "accueil",
+             "solidarité", "formation", "jeunes", "GmbH", "santé", "e.V.", "culture", "Paris", "3", "8"]
+    names = [" ".join(rng.sample(words, rng.randint(2, 5))) for _ in range(400)]
+    names += [n + rng.choice(["s", " x", ".", "e"]) for n in names[:150]]
+    countries = [rng.choice(["FR", "DE"]) for _ in names]
+    got = {(i, j) for i, j, why in likely_duplicates(names, countries) if "similar" in why}
+    keys = [name_key(n) for n in names]
+    exact = {(i, j) for i, j, why in likely_duplicates(names, countries) if "same name" in why}
+    firsts = {k: i for i, k in reversed(list(enumerate(keys)))}
+    # every fuzzy pair found really scores >= 92 by token_sort_ratio, same country, same numbers
+    for i, j in got:
+        assert fuzz.token_sort_ratio(keys[i], keys[j]) >= 92 and countries[i] == countries[j]
+        assert firsts[keys[i]] == i and firsts[keys[j]] == j
+    # and every such pair among the first records of their key is found (the window covers these few)
+    brute = {(i, j) for i in set(firsts.values()) for j in set(firsts.values()) if i < j
+             and countries[i] == countries[j] and fuzz.token_sort_ratio(keys[i], keys[j]) >= 92
+             and sorted(t for t in keys[i].split() if any(c.isdigit() for c in t))
+             == sorted(t for t in keys[j].split() if any(c.isdigit() for c in t))}
+    assert brute <= got | exact and got

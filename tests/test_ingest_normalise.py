@@ -178,3 +178,25 @@ def test_vocabulary_synonyms_in_english_and_french(vocab, text, value):
 ])
 def test_countries_in_any_common_form(text, code):
     assert country_code(text) == code
+
+
+def test_repeated_shared_values_are_converted_once_and_still_warn_each_time():
+    """`normalise_table` remembers the clean value of a repeated id or provenance text, but a raw value
+    whose cleaning warned is cleaned (and warned about) on every row, and a too-long one fails on every row."""
+    from ingest.format import table
+    from ingest.normalise import normalise_table
+    from ingest.readers import RawTable
+    from ingest.report import Report
+
+    long_id = "x" * 201
+    rows = [["a1", "p1", "  src  "], ["a1", "p1", "  src  "], ["a\u00001", "p1", "src"], ["a\u00001", "p1", "src"],
+            [long_id, "p1", "src"], [long_id, "p1", "src"], ["a1", "p1", "  src  "]]
+    raw = RawTable("m.csv", ["actor_id", "partnership_id", "source"], 1, iter(enumerate(rows, start=2)))
+    report = Report()
+    out = normalise_table(raw, table("memberships"), report)
+    assert out.column("actor_id") == ["a1", "a1", "a1", "a1", "", "", "a1"]
+    assert out.column("source") == ["src"] * 7
+    assert [p.row for p in report.problems if p.code == "control-characters"] == [4, 5]
+    assert [p.row for p in report.problems if p.code == "too-long"] == [6, 7]
+    assert out.bad == {4, 5}
+    assert out.column("actor_id")[0] is out.column("actor_id")[6]  # one string object per distinct id
