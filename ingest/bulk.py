@@ -23,7 +23,7 @@ from typing import Any
 from graph.errors import StoreError
 from graph.model import Dataset
 
-__all__ = ["BulkRefused", "admin_import", "bulk_ingest", "check_target", "write_import_csvs"]
+__all__ = ["BulkRefused", "admin_import", "bulk_ingest", "check_local", "check_target", "write_import_csvs"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "neo4j-local"
@@ -40,9 +40,13 @@ def _home() -> Path:
     return Path(env).expanduser().resolve() if env else ROOT / ".neo4j"
 
 
-def check_target(store: Any) -> dict[str, Any]:
-    """The local server's state (``state.json``) when ``store`` is it and is empty; else raise `BulkRefused`."""
-    uri = store.settings.display_uri
+def check_local(settings: Any) -> dict[str, Any]:
+    """The local server's state (``state.json``) when ``settings`` point at it; else raise `BulkRefused`.
+
+    Decided from the URI alone (host 127.0.0.1/localhost and the Bolt port the state file of
+    ``$PARTNET_NEO4J_HOME`` records), before any connection: a remote server is refused at once.
+    """
+    uri = settings.display_uri
     host_port = uri.partition("://")[2].split("/")[0]
     host, _, port = host_port.rpartition(":")
     try:
@@ -53,6 +57,12 @@ def check_target(store: Any) -> dict[str, Any]:
         raise BulkRefused(f"--bulk only fills the local server of scripts/neo4j-local; {uri} is not it",
                           hint="use partnet ingest without --bulk for this server (the online path), or start the "
                           "local one: scripts/neo4j-local start && eval \"$(scripts/neo4j-local env)\"")
+    return state
+
+
+def check_target(store: Any) -> dict[str, Any]:
+    """The local server's state when ``store`` is it (`check_local`) and is empty; else raise `BulkRefused`."""
+    state = check_local(store.settings)
     counts = store.counts()
     history = store.read_history()
     if any(counts.values()) or history:
