@@ -6,7 +6,8 @@ port, on 127.0.0.1) and holds no partnet record; write the records as neo4j-admi
 (`write_import_csvs`: the same labels, relationship types, properties and ``dataset`` as the online
 path, plus the ``PartnetMeta`` node and the history entry); stop the server, run the import tool
 from the server's own jars (``org.neo4j.cli.AdminTool database import full``, the class behind
-``neo4j-admin``), start the server; reconnecting creates the constraints and indexes. Reference:
+``neo4j-admin``), start the server; reconnecting creates the constraints and indexes and runs the
+migrations as on a fresh store (the meta node is imported with schema version 0). Reference:
 https://neo4j.com/docs/operations-manual/5/tools/neo4j-admin/neo4j-admin-import/
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -29,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "neo4j-local"
 _ARRAY = "\x1f"  # aliases' array delimiter: a control character no name contains
 _ADMIN = "org.neo4j.cli.AdminTool"
+#: The import tool's JVM: C1 only. A run of seconds on a small machine loses more CPU to C2's
+#: compiling than C2's code gains back (bench/bulk_path.py measures it against the default JVM).
+JVM_OPTIONS = ("-Xmx1g", "-XX:TieredStopAtLevel=1")
 
 
 class BulkRefused(StoreError):
@@ -85,9 +90,14 @@ def _opt(v: Any) -> Any:
 
 
 def write_import_csvs(ds: Dataset, dataset: str, folder: Path, history: dict[str, Any],
-                      schema_version: int, sources: list[dict[str, Any]] = ()) -> list[str]:
+                      schema_version: int = 0, sources: list[dict[str, Any]] = ()) -> list[str]:
     """Write ``ds`` (every record in ``dataset``) as neo4j-admin CSV files in ``folder``; return the tool's
-    ``--nodes``/``--relationships`` arguments. Empty text is left out (the read path reads it back as "")."""
+    ``--nodes``/``--relationships`` arguments. Empty text is left out (the read path reads it back as "").
+
+    ``schema_version`` goes to the ``PartnetMeta`` node. `bulk_ingest` leaves it 0: the store's
+    first connection then creates every constraint and index and runs every migration step
+    exactly as on a fresh database (the import tool of Community Edition creates none).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     args = []
 
@@ -135,7 +145,7 @@ def write_import_csvs(ds: Dataset, dataset: str, folder: Path, history: dict[str
     return args
 
 
-def admin_import(args: list[str], home: Path | None = None) -> float:
+def admin_import(args: list[str], home: Path | None = None, jvm: tuple[str, ...] = JVM_OPTIONS) -> float:
     """Run ``neo4j-admin database import full`` (from the local server's jars) on a STOPPED server; seconds taken."""
     home = home or _home()
     cache = Path(os.environ.get("PARTNET_NEO4J_CACHE") or home / "lib")
@@ -143,7 +153,7 @@ def admin_import(args: list[str], home: Path | None = None) -> float:
     if not libs:
         raise StoreError(f"no Neo4j jars under {cache}", hint="run scripts/neo4j-local install")
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    cmd = ["java", "-Xmx1g", "-cp", f"{libs[-1]}/*", _ADMIN, "database", "import", "full", "neo4j",
+    cmd = ["java", *jvm, "-cp", f"{libs[-1]}/*", _ADMIN, "database", "import", "full", "neo4j",
            "--overwrite-destination=true", f"--array-delimiter=U+{ord(_ARRAY):04X}", "--multiline-fields=true",
            f"--report-file={home / 'logs' / 'import.report'}", *args]
     t0 = time.perf_counter()
@@ -154,10 +164,18 @@ def admin_import(args: list[str], home: Path | None = None) -> float:
     return time.perf_counter() - t0
 
 
+def _script_async(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen, what: str) -> None:
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise StoreError(f"scripts/neo4j-local {what} failed: {(err or out).strip()[-500:]}")
+
+
 def _script(*args: str) -> None:
-    done = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise StoreError(f"scripts/neo4j-local {' '.join(args)} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+    _finish(_script_async(*args), " ".join(args))
 
 
 def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, work: Path | None = None) -> dict:
@@ -170,7 +188,6 @@ def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, wor
     import tempfile
 
     from graph.history import entry, file_hashes
-    from graph.neo4j_store import SCHEMA_VERSION
     from ingest.errors import ValidationError
     from ingest.pipeline import _load
     from ingest.update import default_dataset_name
@@ -186,23 +203,28 @@ def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, wor
     hist = entry("ingest", name, files=file_hashes(path), counts={"new": sum(counts.values())})
     t_valid = time.perf_counter()
     folder = work or Path(tempfile.mkdtemp(prefix="partnet-bulk-"))
-    args = write_import_csvs(ds, name, folder, hist, SCHEMA_VERSION, result.sources)
-    t_csv = time.perf_counter()
     store.close()
-    _script("stop")
-    t_stop = time.perf_counter()
+    stopping = _script_async("stop")  # the server stops while the CSV files are written
     try:
+        args = write_import_csvs(ds, name, folder, hist, 0, result.sources)  # 0: schema made on connect
+        t_csv = time.perf_counter()
+        _finish(stopping, "stop")
+        t_stop = time.perf_counter()
         t_import = admin_import(args)
     finally:
         t_imported = time.perf_counter()
-        _script("start")  # the server comes back, imported or (the import failed) as it was
+        stopping.communicate()
+        if work is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        _script("start")  # the server comes back, imported or (anything failed) as it was
     t_start = time.perf_counter()
     from graph.config import Neo4jSettings
     from graph.neo4j_store import Neo4jStore
 
-    with Neo4jStore(Neo4jSettings.from_env()) as st:  # constraints and indexes
+    with Neo4jStore(Neo4jSettings.from_env()) as st:  # constraints, indexes, schema version: as a fresh store
+        t_schema = time.perf_counter()
         after = st.counts()
     return {"counts": counts, "in_store": after, "validate_s": t_valid - t0, "csv_s": t_csv - t_valid,
             "stop_s": t_stop - t_csv, "admin_import_s": t_import, "import_s": t_imported - t_stop,
-            "start_s": t_start - t_imported, "total_s": time.perf_counter() - t0, "folder": str(folder),
-            "admin_args": args}
+            "start_s": t_start - t_imported, "schema_s": t_schema - t_start, "total_s": time.perf_counter() - t0,
+            "folder": str(folder), "admin_args": args}

@@ -109,7 +109,7 @@ def _bulk(path: Path, store_kind: str | None, dataset: str | None, limit: int, r
         store.close()
     click.echo(f"bulk-loaded {path} with neo4j-admin import in {out['total_s']:.1f} s (validation "
                f"{out['validate_s']:.1f} s, CSV {out['csv_s']:.1f} s, stop {out['stop_s']:.1f} s, import "
-               f"{out['admin_import_s']:.1f} s, start {out['start_s']:.1f} s)")
+               f"{out['admin_import_s']:.1f} s, start {out['start_s']:.1f} s, constraints {out['schema_s']:.1f} s)")
     click.echo("  in store: " + ", ".join(f"{k} {v:,}" for k, v in out["in_store"].items()))
 
 
