@@ -6,8 +6,8 @@ port, on 127.0.0.1) and holds no partnet record; write the records as neo4j-admi
 (`write_import_csvs`: the same labels, relationship types, properties and ``dataset`` as the online
 path, plus the ``PartnetMeta`` node and the history entry); stop the server, run the import tool
 from the server's own jars (``org.neo4j.cli.AdminTool database import full``, the class behind
-``neo4j-admin``), start the server; reconnecting creates the constraints and indexes and runs the
-migrations as on a fresh store (the meta node is imported with schema version 0). Reference:
+``neo4j-admin``), start the server and create the constraints and indexes a fresh store has (the
+records are written in the current schema: nothing to migrate). Reference:
 https://neo4j.com/docs/operations-manual/5/tools/neo4j-admin/neo4j-admin-import/
 """
 
@@ -94,9 +94,9 @@ def write_import_csvs(ds: Dataset, dataset: str, folder: Path, history: dict[str
     """Write ``ds`` (every record in ``dataset``) as neo4j-admin CSV files in ``folder``; return the tool's
     ``--nodes``/``--relationships`` arguments. Empty text is left out (the read path reads it back as "").
 
-    ``schema_version`` goes to the ``PartnetMeta`` node. `bulk_ingest` leaves it 0: the store's
-    first connection then creates every constraint and index and runs every migration step
-    exactly as on a fresh database (the import tool of Community Edition creates none).
+    ``schema_version`` goes to the ``PartnetMeta`` node (0: the store's first connection migrates
+    the data as a store of an old partnet's). The import tool of Community Edition creates no
+    index or constraint: `bulk_ingest` creates them once the server is up.
     """
     folder.mkdir(parents=True, exist_ok=True)
     args = []
@@ -188,6 +188,7 @@ def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, wor
     import tempfile
 
     from graph.history import entry, file_hashes
+    from graph.neo4j_store import SCHEMA_VERSION
     from ingest.errors import ValidationError
     from ingest.pipeline import _load
     from ingest.update import default_dataset_name
@@ -206,7 +207,7 @@ def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, wor
     store.close()
     stopping = _script_async("stop")  # the server stops while the CSV files are written
     try:
-        args = write_import_csvs(ds, name, folder, hist, 0, result.sources)  # 0: schema made on connect
+        args = write_import_csvs(ds, name, folder, hist, SCHEMA_VERSION, result.sources)
         t_csv = time.perf_counter()
         _finish(stopping, "stop")
         t_stop = time.perf_counter()
@@ -218,10 +219,16 @@ def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, wor
             shutil.rmtree(folder, ignore_errors=True)
         _script("start")  # the server comes back, imported or (anything failed) as it was
     t_start = time.perf_counter()
+    from graph import neo4j_datasets as nd
+    from graph import results_neo4j as rn
     from graph.config import Neo4jSettings
     from graph.neo4j_store import Neo4jStore
 
-    with Neo4jStore(Neo4jSettings.from_env()) as st:  # constraints, indexes, schema version: as a fresh store
+    with Neo4jStore(Neo4jSettings.from_env()) as st:  # the uniqueness constraints
+        # the indexes and constraints every schema step adds (the records are written in the current
+        # schema: no data to migrate, which would scan every node and relationship)
+        nd.migrate(st, SCHEMA_VERSION, name)
+        rn.migrate(st)
         t_schema = time.perf_counter()
         after = st.counts()
     return {"counts": counts, "in_store": after, "validate_s": t_valid - t0, "csv_s": t_csv - t_valid,
