@@ -41,7 +41,7 @@ def _meta(st) -> dict:
 
 
 def _history(st) -> list[dict]:
-    return [{k: v for k, v in h.items() if k not in ("at", "counts")} for h in st.read_history()]
+    return [{k: v for k, v in h.items() if k != "at"} for h in st.read_history()]
 
 
 def _edges(g) -> list:
