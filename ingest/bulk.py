@@ -6,7 +6,8 @@ port, on 127.0.0.1) and holds no partnet record; write the records as neo4j-admi
 (`write_import_csvs`: the same labels, relationship types, properties and ``dataset`` as the online
 path, plus the ``PartnetMeta`` node and the history entry); stop the server, run the import tool
 from the server's own jars (``org.neo4j.cli.AdminTool database import full``, the class behind
-``neo4j-admin``), start the server; reconnecting creates the constraints and indexes. Reference:
+``neo4j-admin``), start the server and create the constraints and indexes a fresh store has (the
+records are written in the current schema: nothing to migrate). Reference:
 https://neo4j.com/docs/operations-manual/5/tools/neo4j-admin/neo4j-admin-import/
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -23,12 +25,15 @@ from typing import Any
 from graph.errors import StoreError
 from graph.model import Dataset
 
-__all__ = ["BulkRefused", "admin_import", "bulk_ingest", "check_target", "write_import_csvs"]
+__all__ = ["BulkRefused", "admin_import", "bulk_ingest", "check_local", "check_target", "write_import_csvs"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "neo4j-local"
 _ARRAY = "\x1f"  # aliases' array delimiter: a control character no name contains
 _ADMIN = "org.neo4j.cli.AdminTool"
+#: The import tool's JVM: C1 only. A run of seconds on a small machine loses more CPU to C2's
+#: compiling than C2's code gains back (bench/bulk_path.py measures it against the default JVM).
+JVM_OPTIONS = ("-Xmx1g", "-XX:TieredStopAtLevel=1")
 
 
 class BulkRefused(StoreError):
@@ -40,9 +45,13 @@ def _home() -> Path:
     return Path(env).expanduser().resolve() if env else ROOT / ".neo4j"
 
 
-def check_target(store: Any) -> dict[str, Any]:
-    """The local server's state (``state.json``) when ``store`` is it and is empty; else raise `BulkRefused`."""
-    uri = store.settings.display_uri
+def check_local(settings: Any) -> dict[str, Any]:
+    """The local server's state (``state.json``) when ``settings`` point at it; else raise `BulkRefused`.
+
+    Decided from the URI alone (host 127.0.0.1/localhost and the Bolt port the state file of
+    ``$PARTNET_NEO4J_HOME`` records), before any connection: a remote server is refused at once.
+    """
+    uri = settings.display_uri
     host_port = uri.partition("://")[2].split("/")[0]
     host, _, port = host_port.rpartition(":")
     try:
@@ -53,6 +62,12 @@ def check_target(store: Any) -> dict[str, Any]:
         raise BulkRefused(f"--bulk only fills the local server of scripts/neo4j-local; {uri} is not it",
                           hint="use partnet ingest without --bulk for this server (the online path), or start the "
                           "local one: scripts/neo4j-local start && eval \"$(scripts/neo4j-local env)\"")
+    return state
+
+
+def check_target(store: Any) -> dict[str, Any]:
+    """The local server's state when ``store`` is it (`check_local`) and is empty; else raise `BulkRefused`."""
+    state = check_local(store.settings)
     counts = store.counts()
     history = store.read_history()
     if any(counts.values()) or history:
@@ -75,9 +90,14 @@ def _opt(v: Any) -> Any:
 
 
 def write_import_csvs(ds: Dataset, dataset: str, folder: Path, history: dict[str, Any],
-                      schema_version: int, sources: list[dict[str, Any]] = ()) -> list[str]:
+                      schema_version: int = 0, sources: list[dict[str, Any]] = ()) -> list[str]:
     """Write ``ds`` (every record in ``dataset``) as neo4j-admin CSV files in ``folder``; return the tool's
-    ``--nodes``/``--relationships`` arguments. Empty text is left out (the read path reads it back as "")."""
+    ``--nodes``/``--relationships`` arguments. Empty text is left out (the read path reads it back as "").
+
+    ``schema_version`` goes to the ``PartnetMeta`` node (0: the store's first connection migrates
+    the data as a store of an old partnet's). The import tool of Community Edition creates no
+    index or constraint: `bulk_ingest` creates them once the server is up.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     args = []
 
@@ -125,7 +145,7 @@ def write_import_csvs(ds: Dataset, dataset: str, folder: Path, history: dict[str
     return args
 
 
-def admin_import(args: list[str], home: Path | None = None) -> float:
+def admin_import(args: list[str], home: Path | None = None, jvm: tuple[str, ...] = JVM_OPTIONS) -> float:
     """Run ``neo4j-admin database import full`` (from the local server's jars) on a STOPPED server; seconds taken."""
     home = home or _home()
     cache = Path(os.environ.get("PARTNET_NEO4J_CACHE") or home / "lib")
@@ -133,7 +153,7 @@ def admin_import(args: list[str], home: Path | None = None) -> float:
     if not libs:
         raise StoreError(f"no Neo4j jars under {cache}", hint="run scripts/neo4j-local install")
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    cmd = ["java", "-Xmx1g", "-cp", f"{libs[-1]}/*", _ADMIN, "database", "import", "full", "neo4j",
+    cmd = ["java", *jvm, "-cp", f"{libs[-1]}/*", _ADMIN, "database", "import", "full", "neo4j",
            "--overwrite-destination=true", f"--array-delimiter=U+{ord(_ARRAY):04X}", "--multiline-fields=true",
            f"--report-file={home / 'logs' / 'import.report'}", *args]
     t0 = time.perf_counter()
@@ -144,10 +164,18 @@ def admin_import(args: list[str], home: Path | None = None) -> float:
     return time.perf_counter() - t0
 
 
+def _script_async(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen, what: str) -> None:
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise StoreError(f"scripts/neo4j-local {what} failed: {(err or out).strip()[-500:]}")
+
+
 def _script(*args: str) -> None:
-    done = subprocess.run([str(SCRIPT), *args], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise StoreError(f"scripts/neo4j-local {' '.join(args)} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+    _finish(_script_async(*args), " ".join(args))
 
 
 def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, work: Path | None = None) -> dict:
@@ -176,23 +204,34 @@ def bulk_ingest(path: str | Path, store: Any, *, dataset: str | None = None, wor
     hist = entry("ingest", name, files=file_hashes(path), counts={"new": sum(counts.values())})
     t_valid = time.perf_counter()
     folder = work or Path(tempfile.mkdtemp(prefix="partnet-bulk-"))
-    args = write_import_csvs(ds, name, folder, hist, SCHEMA_VERSION, result.sources)
-    t_csv = time.perf_counter()
     store.close()
-    _script("stop")
-    t_stop = time.perf_counter()
+    stopping = _script_async("stop")  # the server stops while the CSV files are written
     try:
+        args = write_import_csvs(ds, name, folder, hist, SCHEMA_VERSION, result.sources)
+        t_csv = time.perf_counter()
+        _finish(stopping, "stop")
+        t_stop = time.perf_counter()
         t_import = admin_import(args)
     finally:
         t_imported = time.perf_counter()
-        _script("start")  # the server comes back, imported or (the import failed) as it was
+        stopping.communicate()
+        if work is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        _script("start")  # the server comes back, imported or (anything failed) as it was
     t_start = time.perf_counter()
+    from graph import neo4j_datasets as nd
+    from graph import results_neo4j as rn
     from graph.config import Neo4jSettings
     from graph.neo4j_store import Neo4jStore
 
-    with Neo4jStore(Neo4jSettings.from_env()) as st:  # constraints and indexes
+    with Neo4jStore(Neo4jSettings.from_env()) as st:  # the uniqueness constraints
+        # the indexes and constraints every schema step adds (the records are written in the current
+        # schema: no data to migrate, which would scan every node and relationship)
+        nd.migrate(st, SCHEMA_VERSION, name)
+        rn.migrate(st)
+        t_schema = time.perf_counter()
         after = st.counts()
     return {"counts": counts, "in_store": after, "validate_s": t_valid - t0, "csv_s": t_csv - t_valid,
             "stop_s": t_stop - t_csv, "admin_import_s": t_import, "import_s": t_imported - t_stop,
-            "start_s": t_start - t_imported, "total_s": time.perf_counter() - t0, "folder": str(folder),
-            "admin_args": args}
+            "start_s": t_start - t_imported, "schema_s": t_schema - t_start, "total_s": time.perf_counter() - t0,
+            "folder": str(folder), "admin_args": args}

@@ -90,13 +90,15 @@ def ingest_command(path: Path, store_kind: str | None, db_path: str | None, fmt:
 
 def _bulk(path: Path, store_kind: str | None, dataset: str | None, limit: int, report_path: Path | None) -> None:
     from graph.backends import open_store
+    from graph.config import Neo4jSettings
     from graph.config import store_kind as kind_of
     from ingest import ValidationError
-    from ingest.bulk import BulkRefused, bulk_ingest
+    from ingest.bulk import BulkRefused, bulk_ingest, check_local
 
     if kind_of(store_kind) != "neo4j":
         raise BulkRefused("--bulk loads a Neo4j database (neo4j-admin import); the store is SQLite",
                           hint="add --store neo4j, or leave out --bulk")
+    check_local(Neo4jSettings.from_env())  # a remote server is refused before connecting
     store = open_store("neo4j", path=None)
     try:
         out = bulk_ingest(path, store, dataset=dataset)
@@ -107,7 +109,7 @@ def _bulk(path: Path, store_kind: str | None, dataset: str | None, limit: int, r
         store.close()
     click.echo(f"bulk-loaded {path} with neo4j-admin import in {out['total_s']:.1f} s (validation "
                f"{out['validate_s']:.1f} s, CSV {out['csv_s']:.1f} s, stop {out['stop_s']:.1f} s, import "
-               f"{out['admin_import_s']:.1f} s, start {out['start_s']:.1f} s)")
+               f"{out['admin_import_s']:.1f} s, start {out['start_s']:.1f} s, constraints {out['schema_s']:.1f} s)")
     click.echo("  in store: " + ", ".join(f"{k} {v:,}" for k, v in out["in_store"].items()))
 
 
