@@ -204,7 +204,9 @@ def summarise(results: dict) -> str:
     ``warmed_since_launch_s``, ``elements``, ``exception``, ``vis_draw_s``/``nodes_drawn`` for a
     network) and ``.sequence`` (``listening_s``, ``warmup_s``, ``warmed_since_launch_s``,
     ``all_pages_since_launch_s``, ``first`` and ``warm`` lists with ``seconds`` and ``nav``),
-    ``ratios`` (per page, each and in sequence: stored/none), ``external_requests``.
+    ``.stored_results_after`` (whether the store served held stored results at the end: true for
+    stored, false for none), ``ratios`` (per page, each and in sequence: stored/none),
+    ``external_requests`` (outside requests blocked: none expected).
     """
     lines = []
     conds = results["conditions"]
@@ -226,6 +228,8 @@ def summarise(results: dict) -> str:
             lines.append(f"sequence: listening {seq['listening_s']} s; boot warm-up {_fmt(seq.get('warmup_s'))} s, "
                          f"ended {_fmt(seq.get('warmed_since_launch_s'))} s after launch; all pages drawn "
                          f"{seq['all_pages_since_launch_s']} s after launch")
+        if "stored_results_after" in c:
+            lines.append(f"stored results in the store at the end: {'yes' if c['stored_results_after'] else 'no'}")
     if results.get("ratios"):
         lines += ["", "ratio stored / none (first visit)", f"{'page':<18}{'own restart':>12}{'in sequence':>13}"]
         for title, path in results["pages"]:
@@ -332,6 +336,7 @@ def main() -> None:
                 if "sequence" in modes:
                     _log("  sequence and warm")
                     c["sequence"] = visit_sequence(browser, args, env, pages, opts, external)
+                c["stored_results_after"] = describe(args)["stored_results"]  # none: still none (read-only held)
             results["conditions"][cond] = c
         browser.close()
     after = describe(store_args)
