@@ -189,7 +189,7 @@ DRAWN_JS = """() => {
     stale: document.querySelectorAll('[data-stale="true"]').length,
     elements: main ? main.querySelectorAll('[data-testid="stElementContainer"]').length : 0,
     marked: frames.map((f) => (f.getAttribute('srcdoc') || '').includes('data-drawn')),
-    exception: exc ? exc.innerText.slice(0, 300) : null,
+    exception: exc ? exc.innerText.slice(0, 3000) : null,
     ran: window.__partnetRan === undefined ? true : window.__partnetRan,
   };
 }"""
