@@ -172,7 +172,9 @@ def network_drawn(page, timeout: float = 600.0) -> dict:
 #: script finished (``data-test-script-state="notRunning"``, connected), nothing is pending (no status
 #: widget, no spinner, no skeleton, no element left stale from the previous run), the main block holds
 #: at least one element, and every frame that marks its drawing (``data-drawn``: the network view)
-#: has marked it; ``ran`` is false after `arm` until the script has been seen running.
+#: has marked it. ``ran`` (information only) is false after `arm` until the script is seen running:
+#: returning to a page, Streamlit may show its elements kept from the last visit (``retained``)
+#: without ever showing the script as running.
 DRAWN_JS = """() => {
   const q = (s) => document.querySelector(s);
   const app = q('[data-testid="stApp"]');
@@ -187,6 +189,7 @@ DRAWN_JS = """() => {
     spinner: !!q('[data-testid="stSpinner"]'),
     skeleton: !!q('[data-testid="stSkeleton"], [data-testid="stAppSkeleton"]'),
     stale: document.querySelectorAll('[data-stale="true"]').length,
+    retained: document.querySelectorAll('[data-retained="true"]').length,
     elements: main ? main.querySelectorAll('[data-testid="stElementContainer"]').length : 0,
     marked: frames.map((f) => (f.getAttribute('srcdoc') || '').includes('data-drawn')),
     exception: exc ? exc.innerText.slice(0, 3000) : null,
@@ -211,7 +214,7 @@ _ARM_JS = """() => {
 
 
 def arm(page) -> bool:
-    """Before an in-page navigation (a sidebar click): `page_drawn` then waits to see the new script run.
+    """Before an in-page navigation (a sidebar click): `page_drawn` then reports whether the script was seen running.
 
     False (nothing armed) when the page shows no Streamlit app."""
     return bool(page.evaluate(_ARM_JS))
@@ -246,9 +249,9 @@ def page_drawn(page, started: float, *, path: str | None = None, quiet: float = 
     ``started`` is the ``time.monotonic()`` of the navigation; ``path`` the URL path expected (the
     sidebar's navigation changes it when the new page runs). Returns ``seconds`` (from ``started`` to
     the first poll of the final quiet window: the last change seen, within ``poll`` plus one
-    evaluation), ``elements``, ``exception`` (the text of a Streamlit exception box, else None) and,
-    when a network was drawn, ``vis_draw_s`` and ``nodes_drawn``. On a timeout ``seconds`` is None
-    and ``last`` holds the state last seen.
+    evaluation), ``elements``, ``run_seen`` and ``retained`` (see `DRAWN_JS`), ``exception`` (the
+    text of a Streamlit exception box, else None) and, when a network was drawn, ``vis_draw_s`` and
+    ``nodes_drawn``. On a timeout ``seconds`` is None and ``last`` holds the state last seen.
     """
     deadline = started + timeout
     since: float | None = None
@@ -260,7 +263,7 @@ def page_drawn(page, started: float, *, path: str | None = None, quiet: float = 
             s = page.evaluate(DRAWN_JS)
         except Exception:  # noqa: BLE001 - the document is being replaced (navigation)
             s = None
-        ok = bool(s) and s["state"] == "notRunning" and s["connection"] == "CONNECTED" and s["ran"] \
+        ok = bool(s) and s["state"] == "notRunning" and s["connection"] == "CONNECTED" \
             and not (s["status"] or s["spinner"] or s["skeleton"] or s["stale"]) and s["elements"] > 0 \
             and (path is None or s["path"].rstrip("/") == path.rstrip("/"))
         if ok:
@@ -271,7 +274,7 @@ def page_drawn(page, started: float, *, path: str | None = None, quiet: float = 
             since = None
         last = s or {}
         if since is not None and time.monotonic() - since >= quiet:
-            return {"seconds": round(since - started, 2), "elements": last["elements"],
-                    "exception": last["exception"], **info}
+            return {"seconds": round(since - started, 2), "elements": last["elements"], "run_seen": last["ran"],
+                    "retained": last["retained"], "exception": last["exception"], **info}
         page.wait_for_timeout(poll * 1000)  # not time.sleep: Playwright serves the routed requests meanwhile
     return {"seconds": None, "last": last}

@@ -1,6 +1,7 @@
 """First visits to every dashboard page after a restart, in Chromium, with and without the store's stored results.
 
-    python bench/first_visit.py --db STORE.db [--out FILE.json] [--pages overview,network] [--nav click|goto]
+    python bench/first_visit.py --db STORE.db [--out FILE.json] [--pages /,network] [--nav click|goto]
+                                [--repeat N] [--shots DIR] [--conditions stored,none] [--modes each,sequence]
     python bench/first_visit.py --store neo4j              # NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD
 
 The store must hold the stored results of its current data version (``partnet analyse --write-back``).
@@ -23,8 +24,9 @@ user clicks through the sidebar (``--nav goto``: loading each page's URL instead
 every page visited again in the same browser and server. Each restart records ``listening_s``
 (launch of ``partnet serve`` to the port answering) and the boot warm-up (`dashboard.warmup`, as
 the server logs it: its duration and when it ended, from the launch; None when the server was
-stopped before it ended). Tables per condition go to stdout, with the ratios stored/none; the
-JSON (keys documented in `summarise`) to ``--out`` (default ``bench/results/first_visit.json``).
+stopped before it ended). ``--repeat N`` runs it all N times, the two conditions interleaved, and
+reports medians. Tables per condition go to stdout, with the ratios stored/none; the JSON (keys
+documented in `summarise`) to ``--out`` (default ``bench/results/first_visit.json``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import json
 import os
 import platform
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,7 +152,7 @@ def _go(page, url: str, path: str, nav: str, opts: argparse.Namespace) -> dict:
 
 
 def visit_each(browser, store_args: list[str], env: dict[str, str], pages: list[tuple[str, str]],
-               opts: argparse.Namespace, external: list[str]) -> list[dict]:
+               opts: argparse.Namespace, external: list[str], label: str = "") -> list[dict]:
     """Each page as the first visit of a freshly started server, in a fresh browser context."""
     out = []
     for title, path in pages:
@@ -162,6 +165,7 @@ def visit_each(browser, store_args: list[str], env: dict[str, str], pages: list[
             page.goto(server.url + path, wait_until="commit")
             got = page_drawn(page, t, path=path, quiet=opts.quiet, timeout=opts.timeout)
             since = server.since_launch()
+            _shot(page, opts, f"{label}each{path}")
             ctx.close()
             out.append({"page": title, "path": path, **got, "since_launch_s": round(since, 2),
                         "listening_s": server.listening_s, **server.warmup()})
@@ -172,7 +176,7 @@ def visit_each(browser, store_args: list[str], env: dict[str, str], pages: list[
 
 
 def visit_sequence(browser, store_args: list[str], env: dict[str, str], pages: list[tuple[str, str]],
-                   opts: argparse.Namespace, external: list[str]) -> dict:
+                   opts: argparse.Namespace, external: list[str], label: str = "") -> dict:
     """One restart, every page in turn (``first``), then every page again (``warm``), in one browser and server."""
     server = _restart(store_args, env, opts.settle)
     try:
@@ -183,8 +187,10 @@ def visit_sequence(browser, store_args: list[str], env: dict[str, str], pages: l
         page.goto(server.url + pages[0][1], wait_until="commit")
         first = [{"page": pages[0][0], "path": pages[0][1], **page_drawn(page, t, path=pages[0][1], quiet=opts.quiet,
                                                                            timeout=opts.timeout), "nav": "goto"}]
+        _shot(page, opts, f"{label}sequence{pages[0][1]}")
         for title, path in pages[1:]:
             first.append({"page": title, "path": path, **_go(page, server.url, path, opts.nav, opts)})
+            _shot(page, opts, f"{label}sequence{path}")
         all_first = round(server.since_launch(), 2)
         warm = [{"page": title, "path": path, **_go(page, server.url, path, opts.nav, opts)} for title, path in pages]
         ctx.close()
@@ -192,6 +198,34 @@ def visit_sequence(browser, store_args: list[str], env: dict[str, str], pages: l
                 **server.wait_warmed(opts.timeout), "first": first, "warm": warm}
     finally:
         server.stop()
+
+
+def _shot(page, opts: argparse.Namespace, name: str) -> None:
+    """With ``--shots DIR``: a screenshot of the page as drawn (after the clock stopped)."""
+    if opts.shots:
+        opts.shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(opts.shots / f"{name.rstrip('/').replace('/', '-')}.png"))
+
+
+_NUMBERS = ("seconds", "since_launch_s", "listening_s", "warmup_s", "warmed_since_launch_s",
+            "all_pages_since_launch_s")
+
+
+def _median(xs: list) -> float | None:
+    xs = [x for x in xs if x is not None]
+    return round(statistics.median(xs), 2) if xs else None
+
+
+def _merged(runs: list[dict]) -> dict:
+    """One record of ``runs`` (the same page or sequence, repeated): the numbers are medians over the runs
+    (``seconds_all`` keeps every run's seconds, None for a timeout); the rest is the first run's."""
+    out = {**runs[0], **{k: _median([r.get(k) for r in runs]) for k in _NUMBERS if k in runs[0]}}
+    if len(runs) > 1 and "seconds" in out:
+        out["seconds_all"] = [r["seconds"] for r in runs]
+    for key in ("first", "warm"):
+        if key in out:
+            out[key] = [_merged(list(rows)) for rows in zip(*(r[key] for r in runs), strict=True)]
+    return out
 
 
 def summarise(results: dict) -> str:
@@ -204,6 +238,7 @@ def summarise(results: dict) -> str:
     ``warmed_since_launch_s``, ``elements``, ``exception``, ``vis_draw_s``/``nodes_drawn`` for a
     network) and ``.sequence`` (``listening_s``, ``warmup_s``, ``warmed_since_launch_s``,
     ``all_pages_since_launch_s``, ``first`` and ``warm`` lists with ``seconds`` and ``nav``),
+    with ``--repeat N``, every number is the median of the N runs and ``seconds_all`` lists them;
     ``.stored_results_after`` (whether the store served held stored results at the end: true for
     stored, false for none), ``ratios`` (per page, each and in sequence: stored/none),
     ``external_requests`` (outside requests blocked: none expected).
@@ -247,7 +282,7 @@ def _s(rows: dict, path: str) -> float | None:
 
 def _notes(r: dict) -> list[str]:
     out = []
-    if r.get("seconds") is None:
+    if r.get("seconds") is None or None in r.get("seconds_all", []):
         out.append("TIMEOUT")
     if r.get("exception"):
         out.append("EXCEPTION: " + r["exception"].splitlines()[0][:60])
@@ -300,6 +335,8 @@ def main() -> None:
     ap.add_argument("--quiet", type=float, default=0.5, help="seconds a drawn page must stay unchanged")
     ap.add_argument("--settle", type=float, default=0.0, help="seconds to wait after the server listens")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per page before giving up")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of everything, conditions interleaved; medians")
+    ap.add_argument("--shots", type=Path, help="save a screenshot of every first visit as drawn in this folder")
     opts = ap.parse_args()
 
     store_args = ["--db", str(opts.db.resolve())] if opts.db else ["--store", "neo4j"]
@@ -318,27 +355,35 @@ def main() -> None:
     results: dict = {"machine": {"cpus": os.cpu_count(), "load_start": os.getloadavg(),
                                  "python": platform.python_version(), "commit": _commit()},
                      "store": {"args": store_args, **info}, "pages": pages,
-                     "settings": {k: getattr(opts, k) for k in ("nav", "quiet", "settle", "timeout")},
+                     "settings": {k: getattr(opts, k) for k in ("nav", "quiet", "settle", "timeout", "repeat")},
                      "conditions": {}}
     external: list[str] = []
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="partnet-firstvisit-") as tmp:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for cond in conditions:
-            _log(f"condition {cond}: {_CONDITION[cond]}")
-            ctxm = without_results(store_args, Path(tmp)) if cond == "none" else contextlib.nullcontext(store_args)
-            env = {"PARTNET_READ_ONLY": "1"} if cond == "none" else {}
-            with ctxm as args:
-                c: dict = {}
-                if "each" in modes:
-                    c["each"] = visit_each(browser, args, env, pages, opts, external)
-                if "sequence" in modes:
-                    _log("  sequence and warm")
-                    c["sequence"] = visit_sequence(browser, args, env, pages, opts, external)
-                c["stored_results_after"] = describe(args)["stored_results"]  # none: still none (read-only held)
-            results["conditions"][cond] = c
+        raw: dict = {c: {"each": [], "sequence": [], "after": []} for c in conditions}
+        for run in range(1, opts.repeat + 1):
+            for cond in conditions:  # interleaved, so that both conditions see the same load
+                _log(f"run {run}/{opts.repeat}, condition {cond}: {_CONDITION[cond]}")
+                ctxm = without_results(store_args, Path(tmp)) if cond == "none" else contextlib.nullcontext(store_args)
+                env = {"PARTNET_READ_ONLY": "1"} if cond == "none" else {}
+                label = f"{cond}-{run}-"
+                with ctxm as args:
+                    if "each" in modes:
+                        raw[cond]["each"].append(visit_each(browser, args, env, pages, opts, external, label))
+                    if "sequence" in modes:
+                        _log("  sequence and warm")
+                        raw[cond]["sequence"].append(visit_sequence(browser, args, env, pages, opts, external, label))
+                    raw[cond]["after"].append(describe(args)["stored_results"])  # none: still none (read-only held)
         browser.close()
+    for cond, r in raw.items():
+        c: dict = {"stored_results_after": all(r["after"]) if cond == "stored" else any(r["after"])}
+        if r["each"]:
+            c["each"] = [_merged(list(rows)) for rows in zip(*r["each"], strict=True)]
+        if r["sequence"]:
+            c["sequence"] = _merged(r["sequence"])
+        results["conditions"][cond] = c
     after = describe(store_args)
     results["store"]["unchanged"] = (after["data_version"], after["stored_results"]) == \
         (info["data_version"], info["stored_results"])
