@@ -15,79 +15,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CHROMIUM = os.environ.get("PARTNET_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "partnet", "serve", "--db", str(db), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("partnet serve did not start")
-
-
-def block_outside(page, external: list[str]) -> None:
-    """Let ``page`` reach only the loopback (and data:/blob:/about:); record and abort every other request."""
-
-    def route(r) -> None:
-        host = urlparse(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-
-
-def _drawn(page, timeout: float = 600.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for f in page.frames:
-            try:
-                ms = f.evaluate("() => document.body && document.body.getAttribute('data-draw-ms')")
-            except Exception:  # noqa: BLE001 - frames are replaced while Streamlit reruns
-                continue
-            if ms is not None:
-                nodes = f.evaluate("() => window.partnetNetwork.body.data.nodes.length")
-                return {"vis_draw_s": int(ms) / 1000, "nodes_drawn": nodes}
-        page.wait_for_timeout(50)
-    raise RuntimeError("the network was never drawn")
+from bench.browser import ARGS, CHROMIUM, block_outside, network_drawn, serve  # noqa: E402
 
 
 def measure(db: Path, ego_name: str) -> dict:
     """Cold and warm first render of /network, and the ego view of ``ego_name``, on the store ``db``."""
     from playwright.sync_api import sync_playwright
 
-    started = time.monotonic()
-    proc, url = _serve(db)
-    listening = time.monotonic() - started
+    server = serve(["--db", str(db)])
+    url = server.url
     external: list[str] = []
     out: dict = {}
     try:
@@ -99,11 +44,10 @@ def measure(db: Path, ego_name: str) -> dict:
             for label in ("cold", "warm"):
                 t = time.monotonic()
                 page.goto(f"{url}/network")
-                info = _drawn(page)
+                info = network_drawn(page)
                 out[label] = {"first_render_s": round(time.monotonic() - t, 2), **info}
                 if label == "cold":
-                    out[label].update(listening_s=round(listening, 2),
-                                      since_serve_s=round(time.monotonic() - started, 2))
+                    out[label].update(listening_s=server.listening_s, since_serve_s=round(server.since_launch(), 2))
             t = time.monotonic()
             box = page.get_by_role("combobox", name="Search an actor")
             if box.count():  # up to dashboard.pickers.LIST_LIMIT actors: one selectbox of them all
@@ -117,12 +61,11 @@ def measure(db: Path, ego_name: str) -> dict:
             page.get_by_role("option").first.click()
             page.get_by_text("ego network of").first.wait_for(timeout=600_000)
             page.wait_for_timeout(100)
-            info = _drawn(page)
+            info = network_drawn(page)
             out["ego"] = {"render_s": round(time.monotonic() - t, 2), **info}
             browser.close()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        server.stop()
     out["external_requests"] = external
     return out
 

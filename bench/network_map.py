@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.dashboard_render import ARGS, CHROMIUM, _drawn, _serve, block_outside  # noqa: E402
+from bench.browser import ARGS, CHROMIUM, block_outside, network_drawn, serve  # noqa: E402
 
 
 def _largest_community(page) -> str | None:
@@ -44,8 +42,8 @@ def measure(db: Path, shots: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    proc, url = _serve(db)
+    server = serve(["--db", str(db)])
+    url = server.url
     external: list[str] = []
     out: dict = {}
     try:
@@ -56,10 +54,10 @@ def measure(db: Path, shots: Path) -> dict:
             for label in ("cold", "warm"):
                 t = time.monotonic()
                 page.goto(f"{url}/network")
-                info = _drawn(page)
+                info = network_drawn(page)
                 out[label] = {"first_render_s": round(time.monotonic() - t, 2), **info}
                 if label == "cold":
-                    out[label]["since_serve_s"] = round(time.monotonic() - started, 2)
+                    out[label]["since_serve_s"] = round(server.since_launch(), 2)
             page.wait_for_timeout(1500)
             page.screenshot(path=str(shots / "network-map.png"), full_page=True)
             with page.expect_download() as dl:
@@ -72,7 +70,7 @@ def measure(db: Path, shots: Path) -> dict:
                 page.goto(f"{url}/network?community={c}")
                 page.get_by_text("Back to the whole network").first.wait_for(timeout=600_000)
                 page.wait_for_timeout(300)
-                out["drill"] = {"community": c, "render_s": round(time.monotonic() - t, 2), **_drawn(page)}
+                out["drill"] = {"community": c, "render_s": round(time.monotonic() - t, 2), **network_drawn(page)}
                 page.screenshot(path=str(shots / "network-drill.png"), full_page=True)
             fetched: list[str] = []
             disk = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -81,12 +79,11 @@ def measure(db: Path, shots: Path) -> dict:
             t = time.monotonic()
             disk.goto(offline.as_uri())
             out["offline_file"] = {"bytes": offline.stat().st_size, "render_s": round(time.monotonic() - t, 2),
-                                   **_drawn(disk), "requests_attempted": fetched}
+                                   **network_drawn(disk), "requests_attempted": fetched}
             disk.screenshot(path=str(shots / "network-map-offline.png"))
             browser.close()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        server.stop()
     out["external_requests"] = external
     return out
 
