@@ -41,6 +41,8 @@ from typing import Any
 
 __all__ = ["KEEP_RUNS", "Run", "cache_dir", "code_fingerprint", "enabled", "fetch", "run_for"]
 
+_WARMED = "warmed"
+
 _LOG = logging.getLogger("partnet.dashboard.page_cache")
 _OFF = {"0", "false", "no", "off"}
 #: How many runs (data versions x stored results) keep their views on disk.
@@ -91,6 +93,18 @@ class Run:
     def path(self) -> Path:
         """The run's directory."""
         return self.root / self.name
+
+    @property
+    def warmed(self) -> bool:
+        """True when a warm-up (`dashboard.warmup`) has kept every view it computes in this run's directory."""
+        return (self.path / _WARMED).exists()
+
+    def mark_warmed(self) -> None:
+        """Record that the warm-up's views are all here (a restart then skips the warm-up)."""
+        try:
+            (self.path / _WARMED).touch()
+        except OSError as e:
+            _LOG.warning("the warm-up of %s was not recorded: %s", self.path, e)
 
     def file(self, parts: tuple[Any, ...]) -> Path:
         """The file of the view named by ``parts`` (strings: what is computed, on what, with which arguments)."""

@@ -70,16 +70,25 @@ def warm(ctx: Ctx) -> None:
     `dashboard.network_page.prepare` with the page's default settings: the facets, the
     communities, the selection, and the drawing (the community graph, its layout and HTML above
     `dashboard.network_view.MAX_NODES` actors; else the actors' layout and HTML). The results are
-    also kept on disk under the store's stored run (`dashboard.page_cache`), so the warm-up after a
-    restart on an unchanged store only reads them.
+    also kept on disk under the store's stored run (`dashboard.page_cache`); once a warm-up has kept
+    them all, a restart on an unchanged store skips the warm-up (each page reads its own views).
     """
     from dashboard.network_page import prepare
     from dashboard.prefetch import PAGES, prefetch
 
+    run = ctx.stored_run()
+    if run is not None and run.warmed:
+        _LOG.info("partnet: the first views of %s are on disk (%s): nothing to warm", ctx.version, run.path)
+        return  # each page reads its own views from disk: loading them all here would only slow the first visit
     prepare(ctx)
+    complete = True
     if ctx.counts.get("Actor", 0) >= PREFETCH_ALL_ACTORS:
-        took = prefetch(ctx, [p for p in PAGES if p != "network"])
+        others = [p for p in PAGES if p != "network"]
+        took = prefetch(ctx, others)
+        complete = len(took) == len(others)
         _LOG.info("partnet: first views prefetched: %s", ", ".join(f"{k} {v:.1f} s" for k, v in took.items()))
+    if run is not None and complete:
+        run.mark_warmed()
 
 
 def warmed(ctx: Ctx) -> bool:

@@ -478,6 +478,9 @@ def test_change_over_time_figures_and_period_selector(seed_db: Path, use_db) -> 
     assert figures["actors"].tolist() == want["actors"].tolist() and figures["ties"].tolist() == want["ties"].tolist()
     counts = at.dataframe[1].value
     assert counts["n_entering"].iloc[0] == want["actors"].iloc[1] - counts["n_persisting"].iloc[0]
+    people = at.dataframe[2].value  # who entered, left and stayed in the first (only) step
+    assert (people["status"] == "entering").sum() == counts["n_entering"].iloc[0]
+    assert (people["status"] == "persisting").sum() == counts["n_persisting"].iloc[0]
     charts = at.get("plotly_chart")
     assert charts, "the small multiples are drawn"
     import json

@@ -139,3 +139,31 @@ def test_an_unreadable_view_is_recomputed(tmp_path: Path, monkeypatch: pytest.Mo
     assert page_cache.fetch(run, ("data", "a"), lambda: {"v": 4}) == {"v": 3}
     other = page_cache.run_for("sqlite:/x.db:1", {"created_at": "t2", "params_key": "k"})  # a new write-back
     assert other != run and page_cache.fetch(other, ("data", "a"), lambda: {"v": 5}) == {"v": 5}
+
+
+def _warm_in_a_script() -> None:
+    from dashboard import state, warmup
+
+    warmup.warm(state.open_ctx(state.store_choice()))
+
+
+def test_a_restart_after_a_complete_warm_up_skips_it(seed_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    import dashboard.network_page
+    import dashboard.prefetch
+    from dashboard import warmup
+
+    monkeypatch.setattr(warmup, "PREFETCH_ALL_ACTORS", 1)  # every page, as on a large store
+    first = AppTest.from_function(_warm_in_a_script, default_timeout=300).run()
+    assert not first.exception, [e.message for e in first.exception]
+    calls = _restart(monkeypatch)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("warmed again")
+
+    monkeypatch.setattr(dashboard.network_page, "prepare", forbidden)
+    monkeypatch.setattr(dashboard.prefetch, "prefetch", forbidden)
+    again = AppTest.from_function(_warm_in_a_script, default_timeout=120).run()
+    assert not again.exception, [e.message for e in again.exception]
+    assert not calls
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app_pages" / "planner.py"), default_timeout=120).run()
+    assert not at.exception and not calls  # a page the warm-up prefetched is read from disk

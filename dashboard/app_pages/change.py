@@ -44,12 +44,16 @@ st.subheader("Between consecutive periods")
 counts = res["changes"][["from", "to", "n_entering", "n_leaving", "n_persisting", "n_ties_formed",
                          "n_ties_dissolved"]]
 tables.table(counts)
-names = dict(zip(res["names"]["id"], res["names"]["name"], strict=True))
-for r in res["changes"].to_dict(orient="records"):
-    with st.expander(f"{r['from']} → {r['to']}: who entered, left and stayed"):
-        people = pd.DataFrame([(k, a, names.get(a, a)) for k in ("entering", "leaving", "persisting") for a in r[k]],
-                              columns=["status", "id", "name"])
-        tables.table(people)
+changes = res["changes"].to_dict(orient="records")
+step = st.selectbox("Who entered, left and stayed between", range(len(changes)), key="chg_step",
+                    format_func=lambda i: f"{changes[i]['from']} → {changes[i]['to']}")
+if step is not None:  # one step at a time: at programme size each list holds thousands of actors
+    r = changes[step]
+    names = dict(zip(res["names"]["id"], res["names"]["name"], strict=True))
+    people = pd.DataFrame([(k, a, names.get(a, a)) for k in ("entering", "leaving", "persisting") for a in r[k]],
+                          columns=["status", "id", "name"])
+    tables.table(people)
+    tables.downloads(people, f"who-changed-{r['from']}-{r['to']}", "chg_people_dl")
 rc = res["rank_changes"]
 if not rc.empty:
     st.caption("Largest rank changes among persisting actors (positive: moved up).")
