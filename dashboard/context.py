@@ -205,6 +205,13 @@ def _cached_data(version: str, target: str, on: str, key: str, _run: Any, _g: Na
     return fetch(_run, ("data", target, on, key), lambda: _resolve(target)(_g.value, **_unwrap(_kwargs)))
 
 
+@st.cache_resource(show_spinner="Computing…", max_entries=32)
+def _cached_shared(version: str, target: str, on: str, key: str, _run: Any, _g: Named, _kwargs: dict[str, Any]) -> Any:
+    from dashboard.page_cache import fetch
+
+    return fetch(_run, ("data", target, on, key), lambda: _resolve(target)(_g.value, **_unwrap(_kwargs)))
+
+
 @st.cache_resource(show_spinner="Computing…", max_entries=64)
 def _cached_resource(version: str, target: str, on: str, key: str, _g: Named, _kwargs: dict[str, Any]) -> Any:
     return _resolve(target)(_g.value, **_unwrap(_kwargs))
@@ -325,6 +332,15 @@ class Ctx:
         name, g = self._on(on)
         try:
             return _cached_data(self.version, target, name, _key(kwargs), self.stored_run(), g, kwargs)
+        except PartnetError as e:
+            _stop_with(e)
+
+    def shared(self, target: str, on: Any = None, **kwargs: Any) -> Any:
+        """Like `data` (kept on disk too), but one shared object (``st.cache_resource``): never mutate it. For large
+        results a rerun would otherwise unpickle each time (``st.cache_data`` returns a fresh copy per call)."""
+        name, g = self._on(on)
+        try:
+            return _cached_shared(self.version, target, name, _key(kwargs), self.stored_run(), g, kwargs)
         except PartnetError as e:
             _stop_with(e)
 

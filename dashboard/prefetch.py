@@ -117,8 +117,8 @@ def change(ctx: Ctx, width: int = 5) -> None:
     if len(choices) < 2:
         return
     periods = tuple(tuple(int(x) for x in p.split("-")) for p in sorted(choices))
-    ctx.data("analysis.change:compare_periods", periods=periods)
-    ctx.data("analysis.change:period_drawing", periods=periods, max_actors=PERIOD_ACTORS_DRAWN,
+    ctx.shared("analysis.change:compare_periods", periods=periods)
+    ctx.shared("analysis.change:period_drawing", periods=periods, max_actors=PERIOD_ACTORS_DRAWN,
              max_ties=PERIOD_TIES_DRAWN)
 
 

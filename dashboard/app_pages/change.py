@@ -34,7 +34,7 @@ if len(chosen) < 2:
     st.info("Choose at least two periods.")
     st.stop()
 periods = tuple(tuple(int(x) for x in p.split("-")) for p in chosen)
-res = ctx.data("analysis.change:compare_periods", periods=periods)
+res = ctx.shared("analysis.change:compare_periods", periods=periods)
 
 st.subheader("Per period")
 tables.table(res["periods"])
@@ -61,7 +61,7 @@ if not rc.empty:
 
 
 st.subheader("The network in each period")
-drawing = ctx.data("analysis.change:period_drawing", periods=periods, max_actors=MAX_DRAWN, max_ties=MAX_TIES)
+drawing = ctx.shared("analysis.change:period_drawing", periods=periods, max_actors=MAX_DRAWN, max_ties=MAX_TIES)
 layout, acts, ties = drawing["layout"], drawing["actors"], drawing["ties"]
 pos = dict(zip(layout["id"], zip(layout["x"], layout["y"], strict=True), strict=True))
 if layout.attrs.get("actors", 0) > MAX_DRAWN:
