@@ -81,10 +81,10 @@ for i, label in enumerate(chosen):
     gap = np.full(len(t), np.nan)  # NaN between segments: one line trace of every tie
     xs = np.column_stack([a_xy[:, 0], b_xy[:, 0], gap]).ravel()
     ys = np.column_stack([a_xy[:, 1], b_xy[:, 1], gap]).ravel()
-    fig.add_trace(go.Scattergl(x=xs, y=ys, mode="lines", line={"width": 0.4, "color": "#bbbbbb"},
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"width": 0.4, "color": "#bbbbbb"},
                                hoverinfo="skip", showlegend=False, connectgaps=False), row=r, col=c)
     a = acts[acts["period"] == label]
-    fig.add_trace(go.Scattergl(x=np.array([pos[x][0] for x in a["id"]], dtype=float),
+    fig.add_trace(go.Scatter(x=np.array([pos[x][0] for x in a["id"]], dtype=float),
                                y=np.array([pos[x][1] for x in a["id"]], dtype=float), mode="markers",
                                marker={"size": 5, "color": "#4e79a7"}, showlegend=False,
                                text=[html.escape(f"{n} ({i})") for n, i in zip(a["name"], a["id"], strict=True)],
