@@ -176,7 +176,10 @@ def period_layout(g: nx.MultiDiGraph, periods: Sequence[Period], *, max_actors: 
     .. [1] T. M. J. Fruchterman and E. M. Reingold, "Graph drawing by force-directed placement",
        Software: Practice and Experience 21(11), 1129–1164 (1991).
     """
-    nets = period_networks(g, periods)
+    return _layout(period_networks(g, periods), max_actors, seed)
+
+
+def _layout(nets: dict[str, pd.DataFrame], max_actors: int, seed: int) -> pd.DataFrame:
     ties = nets["ties"].drop_duplicates(["actor_a", "actor_b"])
     reach = pd.concat([ties["actor_a"], ties["actor_b"], nets["actors"]["id"].drop_duplicates()]).value_counts()
     reach = reach.rename_axis("id").reset_index(name="n").sort_values(["n", "id"], ascending=[False, True])
@@ -203,13 +206,12 @@ def period_drawing(g: nx.MultiDiGraph, periods: Sequence[Period], *, max_actors:
         between the actors with the most ties over all periods first: ordered by the lower-placed end's rank);
         ``counts``: ``period, ties, drawn`` (ties among drawn actors, and how many are drawn).
     """
-    nets = period_networks(g, periods)
-    layout = period_layout(g, periods, max_actors=max_actors)
-    rank = {a: i for i, a in enumerate(layout["id"].tolist())}  # layout order is not the reach order: recompute
-    reach = pd.concat([nets["ties"]["actor_a"], nets["ties"]["actor_b"]]).value_counts()
-    order = sorted(rank, key=lambda a: (-int(reach.get(a, 0)), a))
-    rank = {a: i for i, a in enumerate(order)}
+    nets = period_networks(g, periods)  # once: the layout is made from the same networks
+    layout = _layout(nets, max_actors, seed=7)
     ties = nets["ties"]
+    reach = pd.concat([ties["actor_a"], ties["actor_b"]]).value_counts()  # ties over all periods, with repeats
+    order = sorted(layout["id"].tolist(), key=lambda a: (-int(reach.get(a, 0)), a))
+    rank = {a: i for i, a in enumerate(order)}
     ra, rb = ties["actor_a"].map(rank), ties["actor_b"].map(rank)
     inside = ties[ra.notna().to_numpy() & rb.notna().to_numpy()].assign(
         _r=pd.concat([ra, rb], axis=1).max(axis=1))

@@ -198,18 +198,21 @@ def _unwrap(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k: v.value if isinstance(v, Named) else v for k, v in kwargs.items()}
 
 
-@st.cache_data(show_spinner="Computing…", max_entries=256)
-def _cached_data(version: str, target: str, on: str, key: str, _run: Any, _g: Named, _kwargs: dict[str, Any]) -> Any:
+def _kept(target: str, on: str, key: str, run: Any, g: Named, kwargs: dict[str, Any]) -> Any:
+    # the analysis result from the run's disk directory, else computed (and kept there)
     from dashboard.page_cache import fetch
 
-    return fetch(_run, ("data", target, on, key), lambda: _resolve(target)(_g.value, **_unwrap(_kwargs)))
+    return fetch(run, ("data", target, on, key), lambda: _resolve(target)(g.value, **_unwrap(kwargs)))
+
+
+@st.cache_data(show_spinner="Computing…", max_entries=256)
+def _cached_data(version: str, target: str, on: str, key: str, _run: Any, _g: Named, _kwargs: dict[str, Any]) -> Any:
+    return _kept(target, on, key, _run, _g, _kwargs)
 
 
 @st.cache_resource(show_spinner="Computing…", max_entries=32)
 def _cached_shared(version: str, target: str, on: str, key: str, _run: Any, _g: Named, _kwargs: dict[str, Any]) -> Any:
-    from dashboard.page_cache import fetch
-
-    return fetch(_run, ("data", target, on, key), lambda: _resolve(target)(_g.value, **_unwrap(_kwargs)))
+    return _kept(target, on, key, _run, _g, _kwargs)
 
 
 @st.cache_resource(show_spinner="Computing…", max_entries=64)

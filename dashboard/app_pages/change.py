@@ -11,9 +11,8 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import state, tables
-from dashboard.limits import PERIOD_ACTORS_DRAWN, PERIOD_TIES_DRAWN
-
-MAX_DRAWN, MAX_TIES = PERIOD_ACTORS_DRAWN, PERIOD_TIES_DRAWN
+from dashboard.limits import PERIOD_ACTORS_DRAWN as MAX_DRAWN
+from dashboard.limits import PERIOD_TIES_DRAWN as MAX_TIES
 
 ctx = state.page()
 st.title("Change over time")
